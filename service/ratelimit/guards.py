@@ -1,0 +1,43 @@
+"""Rate-limit guards. They run after authentication and before scope checks, so refused and
+scope-probing calls still spend quota. The decision is left in the request state; the middleware
+turns it into `RateLimit-*` headers on whatever response follows (success or error)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from service.audit.service import Action, AuditContext
+from service.auth.principal import Principal, PrincipalDep
+from service.ratelimit.service import RateLimiter, RateLimitExceeded, retry_after_seconds
+
+
+async def enforce_rate_limit(request: Request, principal: PrincipalDep) -> Principal:
+    limiter: RateLimiter = request.app.state.limiter
+    key = f"req:{principal.rate_limit_key}"
+    decision = await limiter.hit(key, limiter.rate_for(principal.rate_limit_per_minute))
+    state = request.scope.setdefault("state", {})
+    state["ratelimit"] = decision
+    if not decision.allowed:
+        if limiter.should_audit(key):
+            await request.app.state.audit.record(
+                Action.RATE_LIMITED, ctx=AuditContext(state.get("request_id"), state.get("client_ip")),
+                outcome="refused", actor=principal.client_id, target=principal.key_id,
+                details={"limit": decision.limit})
+        raise RateLimitExceeded(retry_after_seconds(decision))
+    return principal
+
+
+RateLimitedPrincipal = Annotated[Principal, Depends(enforce_rate_limit)]
+
+
+async def enforce_token_endpoint_limit(request: Request) -> None:
+    """Pre-authentication limit per source address on the token endpoint."""
+    limiter: RateLimiter = request.app.state.limiter
+    state = request.scope.setdefault("state", {})
+    settings = request.app.state.settings
+    rate = limiter.rate_for(settings.token_requests_per_minute)
+    decision = await limiter.hit(f"token:ip:{state.get('client_ip')}", rate)
+    if not decision.allowed:
+        raise RateLimitExceeded(retry_after_seconds(decision))
