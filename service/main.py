@@ -24,6 +24,7 @@ from service.kit.crypto import master_fernet
 from service.observability import health
 from service.observability.logging import configure_logging
 from service.observability.middleware import GatewayMiddleware
+from service.openapi import install_openapi
 from service.ratelimit.backend import MemoryBackend, RateLimitBackend, RedisBackend
 from service.ratelimit.service import RateLimiter
 
@@ -92,8 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_exception_handlers(app)
     app.add_exception_handler(OAuthError, auth_router.oauth_error_handler)  # type: ignore[arg-type]
     app.add_middleware(GatewayMiddleware, settings=settings)
-    app.include_router(health.router)
-    app.include_router(auth_router.oauth_router)
-    app.include_router(auth_router.admin_router)
-    app.include_router(audit_router.router)
+    routers = [health.router, auth_router.oauth_router, auth_router.admin_router, audit_router.router]
+    for router in routers:
+        app.include_router(router)
+    install_openapi(app, routers)
     return app

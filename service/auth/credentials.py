@@ -4,7 +4,7 @@ Threat model and invariants:
 - Revoking a token or key, disabling a client or changing its roles takes effect on the very next
   request in every worker and replica. Each such change increments `auth_state.epoch` in the same
   transaction. Every authentication first reads the epoch with a read that *starts after the request
-  arrived* (concurrent requests share one such read: `FreshRead`), and anything cached under an older
+  arrived* (`service.auth.epoch` makes that read cheap), and anything cached under an older
   epoch is dropped. So a change committed before a request arrived is always seen, while the costly
   parts (signature verification, credential lookups) are done once per credential and epoch.
 - API keys and client secrets are checked by HMAC under the pepper, in constant time; an unknown
@@ -23,15 +23,14 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
 
 from cryptography.fernet import MultiFernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from service.audit.service import Action, AuditContext, AuditLog
+from service.auth.epoch import epoch_source
 from service.auth.exceptions import InvalidCredential
 from service.auth.lockout import Lockout
 from service.auth.principal import Principal
@@ -46,48 +45,12 @@ from service.models.types import utcnow
 
 logger = logging.getLogger("gateway.auth")
 
-T = TypeVar("T")
 KEY_PREFIX = "gk_"
 _API_KEY = re.compile(r"gk_([0-9a-f]{16})_([A-Za-z0-9_-]{32,128})")
 CLIENT_SECRET_PURPOSE = b"client-secret"
 API_KEY_PURPOSE = b"api-key"
 _CACHE_LIMIT = 50_000
 _DUMMY_HASH = b"\x00" * 32
-
-
-class FreshRead(Generic[T]):
-    """Single-flight read whose result is never older than the caller: a caller that arrives while a
-    read is in flight waits for the next one, which then serves everybody who queued behind it."""
-
-    def __init__(self, fetch: Callable[[], Awaitable[T]]) -> None:
-        self._fetch = fetch
-        self._waiters: list[asyncio.Future[T]] = []
-        self._running = False
-
-    async def get(self) -> T:
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._waiters.append(future)
-        if not self._running:
-            self._running = True
-            asyncio.get_running_loop().create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        try:
-            while self._waiters:
-                waiters, self._waiters = self._waiters, []
-                try:
-                    value = await self._fetch()
-                except Exception as exc:  # noqa: BLE001 - handed to every waiter
-                    for w in waiters:
-                        if not w.done():
-                            w.set_exception(exc)
-                else:
-                    for w in waiters:
-                        if not w.done():
-                            w.set_result(value)
-        finally:
-            self._running = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +87,7 @@ class Authenticator:
         self.keys: dict[str, KeyMaterial] = {}
         self.current_key: KeyMaterial | None = None
         self._epoch = -1
-        self._epoch_read: FreshRead[int] = FreshRead(self._fetch_epoch)
+        self._epoch_source = epoch_source(settings.sqlalchemy_url, sessionmaker)
         self._tokens: dict[bytes, tuple[Principal, float]] = {}
         self._api_keys: dict[str, _KeyEntry] = {}
         self._clients: dict[str, ClientInfo] = {}
@@ -145,15 +108,12 @@ class Authenticator:
             except (asyncio.CancelledError, Exception):  # noqa: BLE001
                 pass
         await self._flush_touched()
+        await self._epoch_source.close()
 
     # -- epoch and caches --------------------------------------------------------------------------
-    async def _fetch_epoch(self) -> int:
-        async with self._sessionmaker() as session:
-            return await AuthStateRepository(session).epoch()
-
     async def sync(self) -> int:
         """Read the epoch freshly; on a change drop every cache and reload the signing keys."""
-        epoch = await self._epoch_read.get()
+        epoch = await self._epoch_source.read()
         if epoch != self._epoch:
             self._tokens.clear()
             self._api_keys.clear()

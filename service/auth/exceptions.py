@@ -22,15 +22,6 @@ class InvalidCredential(NotAuthenticated):
         self.reason = reason  # internal, for the audit trail
 
 
-class MissingCredential(NotAuthenticated):
-    error = "invalid_token"
-
-    def __init__(self) -> None:
-        super().__init__("This endpoint needs a bearer access token or API key.",
-                         headers={"WWW-Authenticate": REALM})
-        self.reason = "missing"
-
-
 class ScopeMissing(Forbidden):
     error = "insufficient_scope"
     title = "Forbidden"

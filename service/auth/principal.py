@@ -5,24 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
-from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2
+from fastapi import Depends, Request
 
-from service.auth.exceptions import InvalidCredential, MissingCredential
+from service.auth.exceptions import InvalidCredential
 from service.auth.roles import READ_ALL_ROLES
-from service.auth.scopes import SCOPE_DESCRIPTIONS
-
-# Both schemes read the same `Authorization: Bearer` header; declaring both lets Swagger UI offer the
-# client-credentials flow and a plain API-key box, and shows each operation's scopes.
-oauth2_scheme = OAuth2(
-    flows=OAuthFlows(clientCredentials=OAuthFlowClientCredentials(tokenUrl="/oauth/token",
-                                                                  scopes=dict(SCOPE_DESCRIPTIONS))),
-    scheme_name="OAuth2", description="OAuth2 client credentials: a short-lived JWT access token.",
-    auto_error=False)
-api_key_scheme = HTTPBearer(scheme_name="ApiKey", bearerFormat="gk_<key id>_<secret>",
-                            description="A long-lived API key, sent as a bearer token.", auto_error=False)
-
 
 @dataclass(frozen=True, slots=True)
 class Principal:
@@ -59,18 +45,21 @@ def bearer_credential(request: Request) -> str | None:
     return value.strip()
 
 
-async def get_principal(
-    request: Request,
-    _oauth: Annotated[str | None, Security(oauth2_scheme)],
-    _key: Annotated[HTTPAuthorizationCredentials | None, Security(api_key_scheme)],
-) -> Principal:
-    """Authenticate the bearer credential (JWT or `gk_` API key); 401 for anything not currently valid."""
+async def get_principal(request: Request) -> Principal:
+    """Authenticate the bearer credential (JWT or `gk_` API key); 401 for anything not currently valid.
+
+    Resolved once per request and kept in the request state, so every guard that asks again gets the
+    same principal without a second verification (or a second failure count)."""
+    state = request.scope.setdefault("state", {})
+    principal = state.get("principal")
+    if principal is not None:
+        return principal
     credential = bearer_credential(request)
     authenticator = request.app.state.authenticator
-    state = request.scope.setdefault("state", {})
-    if credential is None:
+    if not credential:
         await authenticator.check_source_allowed(state.get("client_ip"))
-        error: InvalidCredential | MissingCredential = MissingCredential()
+        # API.md: a missing credential gets the same `invalid_token` answer as a wrong one.
+        error = InvalidCredential("missing" if credential is None else "malformed")
         await authenticator.note_failure(error.reason, state.get("client_ip"), state.get("request_id"))
         raise error
     principal = await authenticator.authenticate(credential, state.get("client_ip"), state.get("request_id"))

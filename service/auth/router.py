@@ -14,11 +14,11 @@ from service.audit.service import Action, AuditContext
 from service.auth import service as auth_service
 from service.auth.credentials import Authenticator
 from service.auth.exceptions import OAuthError
-from service.auth.guards import AdminPrincipal
+from service.auth.guards import AdminPrincipal, Authenticated
 from service.auth.roles import ordered, scopes_for_roles
 from service.auth.schemas import (ClientCreate, ClientCreated, ClientList, ClientRead, ClientUpdate,
                                   IntrospectionResponse, JWKSResponse, KeyCreate, KeyCreated, KeyList, KeyRead,
-                                  OAuthErrorResponse, ServerMetadata, TokenResponse)
+                                  OAuthErrorResponse, PrincipalRead, ServerMetadata, TokenResponse)
 from service.auth.scopes import Scope
 from service.db import SessionDep
 from service.kit.pagination import decode_cursor, encode_cursor
@@ -149,6 +149,14 @@ async def get_server_metadata(request: Request) -> ServerMetadata:
         grant_types_supported=["client_credentials"], token_endpoint_auth_methods_supported=methods,
         revocation_endpoint_auth_methods_supported=methods, introspection_endpoint_auth_methods_supported=methods,
         scopes_supported=[s.value for s in Scope], response_types_supported=[])
+
+
+@admin_router.get("/v1/me", operation_id="get_current_principal", tags=["identity"],
+                   summary="Who the presented credential acts for (any valid credential)")
+async def get_current_principal(principal: Authenticated) -> PrincipalRead:
+    return PrincipalRead(client_id=principal.client_id, key_id=principal.key_id, roles=list(principal.roles),
+                         scopes=ordered(principal.scopes), credential=principal.credential,  # type: ignore[arg-type]
+                         expires_at=int(principal.expires_at) if principal.expires_at else None)
 
 
 # -- admin ------------------------------------------------------------------------------------------

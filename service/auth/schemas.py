@@ -112,3 +112,12 @@ class KeyCreated(KeyRead):
 
 class KeyList(BaseModel):
     items: list[KeyRead]
+
+
+class PrincipalRead(BaseModel):
+    client_id: str
+    key_id: str | None
+    roles: list[str]
+    scopes: list[str]
+    credential: Literal["token", "api_key"]
+    expires_at: int | None = None

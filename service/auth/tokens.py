@@ -140,7 +140,10 @@ def decode_access_token(token: str, keys: Mapping[str, KeyMaterial], *, issuer: 
                   else "not_yet_valid" if "not yet valid" in message else "bad_claims")
         raise TokenError(reason) from None
     except JWTError as exc:
-        raise TokenError("not_yet_valid" if "not yet valid" in str(exc).lower() else "bad_signature") from None
+        message = str(exc).lower()
+        reason = ("not_yet_valid" if "not yet valid" in message else "bad_claims" if "missing required" in message
+                  else "bad_signature")
+        raise TokenError(reason) from None
     if any(claims.get(c) is None for c in _REQUIRED) or not isinstance(claims.get("scope", ""), str):
         raise TokenError("bad_claims")
     if claims["client_id"] != claims["sub"] or not isinstance(claims["jti"], str):

@@ -4,16 +4,14 @@ turns it into `RateLimit-*` headers on whatever response follows (success or err
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Depends, Request
+from fastapi import Request
 
 from service.audit.service import Action, AuditContext
-from service.auth.principal import Principal, PrincipalDep
+from service.auth.principal import Principal
 from service.ratelimit.service import RateLimiter, RateLimitExceeded, retry_after_seconds
 
 
-async def enforce_rate_limit(request: Request, principal: PrincipalDep) -> Principal:
+async def enforce_rate_limit(request: Request, principal: Principal) -> Principal:
     limiter: RateLimiter = request.app.state.limiter
     key = f"req:{principal.rate_limit_key}"
     decision = await limiter.hit(key, limiter.rate_for(principal.rate_limit_per_minute))
@@ -27,9 +25,6 @@ async def enforce_rate_limit(request: Request, principal: PrincipalDep) -> Princ
                 details={"limit": decision.limit})
         raise RateLimitExceeded(retry_after_seconds(decision))
     return principal
-
-
-RateLimitedPrincipal = Annotated[Principal, Depends(enforce_rate_limit)]
 
 
 async def enforce_token_endpoint_limit(request: Request) -> None:

@@ -270,3 +270,16 @@ class TestLockout:
         codes = [(await running.client.post("/oauth/token", auth=creds.basic(),
                                              data={"grant_type": "client_credentials"})).status_code for _ in range(8)]
         assert codes == [200] * 5 + [429] * 3
+
+
+class TestCurrentPrincipal:
+    async def test_me_describes_token_and_key_principals(self, gateway) -> None:
+        creds = await make_client(gateway.app, "predictor")
+        token = await get_token(gateway.client, creds, scope="redact")
+        me = (await gateway.client.get("/v1/me", headers=bearer(token))).json()
+        assert me["client_id"] == creds.client_id and me["scopes"] == ["redact"] and me["credential"] == "token"
+        assert me["expires_at"] > time.time()
+        key_id, api_key = await make_key(gateway.app, creds.client_id, scopes=["predict"])
+        me = (await gateway.client.get("/v1/me", headers=bearer(api_key))).json()
+        assert me["key_id"] == key_id and me["scopes"] == ["predict"] and me["credential"] == "api_key"
+        assert (await gateway.client.get("/v1/me")).status_code == 401
