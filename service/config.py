@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="SQLAlchemy async URL; default SQLite in data_dir")
     database_pool_size: int = Field(default=10, ge=1, le=200)
     redis_url: str | None = None
+    redis_key_prefix: str = Field(default="gw:", max_length=64, description="Namespace of this deployment's Redis keys")
 
     master_keys: SecretStr | None = Field(default=None, description="Comma-separated Fernet keys; the first encrypts")
     key_pepper: SecretStr | None = Field(default=None, description="HMAC key for stored client secrets and API keys")

@@ -25,8 +25,8 @@ from service.observability import health
 from service.observability.logging import configure_logging
 from service.observability.middleware import GatewayMiddleware
 from service.openapi import install_openapi
-from service.ratelimit.backend import MemoryBackend, RateLimitBackend, RedisBackend
-from service.ratelimit.service import RateLimiter
+from service.ratelimit.backend import BackendUnavailable, MemoryBackend, RateLimitBackend, RedisBackend
+from service.ratelimit.service import RateLimiter, backend_unavailable_handler
 
 DESCRIPTION = """Every call to a model authenticated, scoped, rate limited, stripped of personal data and
 recorded in encrypted form. Use **Authorize** with a client id and secret (OAuth2 client credentials) or
@@ -35,7 +35,8 @@ paste an API key (`gk_...`) as a bearer token."""
 
 def build_ratelimit_backend(settings: Settings) -> RateLimitBackend:
     if settings.redis_url:
-        return RedisBackend(settings.redis_url, failure_mode=settings.rate_limit_failure_mode)
+        return RedisBackend(settings.redis_url, prefix=f"{settings.redis_key_prefix}rl:",
+                            failure_mode=settings.rate_limit_failure_mode)
     return MemoryBackend()
 
 
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_exception_handlers(app)
     app.add_exception_handler(OAuthError, auth_router.oauth_error_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(BackendUnavailable, backend_unavailable_handler)  # type: ignore[arg-type]
     app.add_middleware(GatewayMiddleware, settings=settings)
     routers = [health.router, auth_router.oauth_router, auth_router.admin_router, audit_router.router]
     for router in routers:

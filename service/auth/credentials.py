@@ -24,7 +24,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography.fernet import MultiFernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -231,10 +231,18 @@ class Authenticator:
 
     async def authenticate(self, credential: str, source_ip: str | None = None,
                            request_id: str | None = None) -> Principal:
-        """Resolve a bearer credential for a request: lockout check, verification, failure audit."""
+        """Resolve a bearer credential for a request: verification, lockout, failure audit.
+
+        A credential already verified under the current epoch is answered from memory without a
+        lockout check: holding a valid credential is not guessing, and it keeps the hot path free of
+        a round trip to the shared limiter. Anything else is checked against the lockout first."""
+        epoch = await self.sync()
+        cached = self._from_cache(credential)
+        if cached is not None:
+            return cached
         await self.check_source_allowed(source_ip)
         try:
-            return await self.resolve(credential)
+            return await self._resolve(credential, epoch)
         except InvalidCredential as exc:
             actor = None
             if credential.startswith(KEY_PREFIX) and (m := _API_KEY.fullmatch(credential)):
@@ -244,13 +252,31 @@ class Authenticator:
 
     async def resolve(self, credential: str) -> Principal:
         """Verify a credential; raises InvalidCredential. No lockout, no audit (introspection uses it)."""
-        epoch = await self.sync()
+        return await self._resolve(credential, await self.sync())
+
+    async def _resolve(self, credential: str, epoch: int) -> Principal:
         if credential.startswith(KEY_PREFIX):
             return await self._api_key(credential, epoch)
         return await self._jwt(credential, epoch)
 
+    def _from_cache(self, credential: str) -> Principal | None:
+        """The principal of a credential verified under the current epoch and still valid, else None."""
+        if credential.startswith(KEY_PREFIX):
+            match = _API_KEY.fullmatch(credential)
+            entry = self._api_keys.get(match.group(1)) if match else None
+            if (entry is None or entry.revoked or entry.client_disabled
+                    or (entry.expires_at is not None and entry.expires_at <= time.time())
+                    or not verify_keyed_hash(self._pepper, API_KEY_PURPOSE, match.group(2), entry.secret_hash)):  # type: ignore[union-attr]
+                return None
+            self._touched[entry.principal.key_id] = utcnow()  # type: ignore[index]
+            return entry.principal
+        cached = self._tokens.get(_digest(credential))
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
+        return None
+
     async def _jwt(self, token: str, epoch: int) -> Principal:
-        digest = hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        digest = _digest(token)
         cached = self._tokens.get(digest)
         now = time.time()
         if cached is not None:
@@ -334,5 +360,5 @@ class Authenticator:
             await session.commit()
 
 
-def as_utc(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, UTC)
+def _digest(token: str) -> bytes:
+    return hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=20).digest()

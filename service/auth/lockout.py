@@ -25,7 +25,7 @@ class Lockout:
     async def check(self, subjects: list[str]) -> None:
         for subject in subjects:
             decision = await self.backend.peek(f"lockout:{subject}", self.rate)
-            if decision.remaining < 1:
+            if not decision.degraded and decision.remaining < 1:  # degraded: store down, failing open
                 # Seconds until one more attempt fits: the debt beyond the tolerance, plus one interval.
                 wait = decision.reset_after + (self.rate.interval_ns - self.rate.tolerance_ns) / 1e9
                 raise AuthLockedOut(max(1, math.ceil(wait)))

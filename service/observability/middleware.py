@@ -62,7 +62,7 @@ class BodyTooLarge(HTTPException):
 def _ratelimit_headers(decision: Any) -> list[tuple[bytes, bytes]]:
     return [(b"ratelimit-limit", str(decision.limit).encode()),
             (b"ratelimit-remaining", str(max(0, decision.remaining)).encode()),
-            (b"ratelimit-reset", str(max(0, math.ceil(decision.reset_after))).encode())]
+            (b"ratelimit-reset", str(max(0, math.ceil(round(decision.reset_after, 6)))).encode())]
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -13,7 +13,10 @@ import logging
 import math
 import time
 
-from service.errors import ServiceUnavailable, TooManyRequests
+from starlette.requests import Request
+from starlette.responses import Response
+
+from service.errors import ServiceUnavailable, TooManyRequests, problem_response
 from service.ratelimit.backend import BackendUnavailable, Decision, Rate, RateLimitBackend
 
 logger = logging.getLogger("gateway.ratelimit")
@@ -57,10 +60,7 @@ class RateLimiter:
         return Rate(limit=limit, period=60.0, burst=self.burst or limit)
 
     async def hit(self, key: str, rate: Rate, cost: int = 1) -> Decision:
-        try:
-            return await self.backend.hit(key, rate, cost)
-        except BackendUnavailable:
-            raise RateLimiterUnavailable() from None
+        return await self.backend.hit(key, rate, cost)
 
     def should_audit(self, key: str) -> bool:
         """At most one refusal event per key per minute."""
@@ -73,6 +73,20 @@ class RateLimiter:
         return True
 
 
+def whole_seconds(value: float) -> int:
+    """Seconds rounded up for a header. The backends report times one float ulp above the exact
+    nanosecond value; rounding to the microsecond first keeps an exact 10 s from becoming 11 s, and
+    nothing is reported more than a microsecond early."""
+    return max(0, math.ceil(round(value, 6)))
+
+
 def retry_after_seconds(decision: Decision) -> int:
-    # Rounded up, so a client that waits exactly this long is admitted (never early).
-    return max(1, math.ceil(decision.retry_after))
+    # Rounded up, so a client that waits this long is admitted (never early).
+    return max(1, whole_seconds(decision.retry_after))
+
+
+async def backend_unavailable_handler(request: Request, exc: BackendUnavailable) -> Response:
+    """Any decision (request limits, lockouts) that could not be made fails closed as a 503."""
+    error = RateLimiterUnavailable()
+    return problem_response(request, error.status_code, detail=error.detail, error=error.error,
+                            title=error.title, headers=error.headers)
