@@ -110,6 +110,11 @@ class Authenticator:
         await self._flush_touched()
         await self._epoch_source.close()
 
+    @property
+    def epoch(self) -> int:
+        """The epoch read by the latest authentication: within a request, fresh as of its arrival."""
+        return self._epoch
+
     # -- epoch and caches --------------------------------------------------------------------------
     async def sync(self) -> int:
         """Read the epoch freshly; on a change drop every cache and reload the signing keys."""
