@@ -61,6 +61,15 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     for path in (args.ssl_certfile, args.ssl_keyfile):
         if path and not Path(path).is_file():
             return _fail(f"TLS file not found: {path}")
+    try:  # the same checks the lifespan makes, so a mistake stops here with one line, before any worker
+        from service.prediction.local import load_local_models
+        from service.prediction.registry import load_registry
+        from service.redaction.service import build_engine
+
+        build_engine(str(settings.recognizers_file) if settings.recognizers_file else None)
+        load_local_models(list(load_registry(settings.models_file).models.values()))
+    except ConfigError as exc:
+        return _fail(f"configuration error: {exc}")
     scheme = "https" if args.ssl_certfile else "http"
     print(f"gateway: serving on {scheme}://{args.host}:{args.port} (Swagger UI at {scheme}://{args.host}:{args.port}/docs)",
           file=sys.stderr)

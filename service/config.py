@@ -147,6 +147,9 @@ def _validate(settings: Settings) -> None:
         settings.trusted_proxy_networks
     except ValueError:
         raise ConfigError("GATEWAY_TRUSTED_PROXIES must be comma-separated IP addresses or CIDR networks") from None
+    if settings.auth_failure_limit * settings.auth_lockout_seconds > 2_000_000:
+        raise ConfigError("GATEWAY_AUTH_FAILURE_LIMIT x GATEWAY_AUTH_LOCKOUT_SECONDS must stay under 2,000,000 "
+                          "seconds (about 23 days of lockout state)")
     if settings.upstream_url and not settings.upstream_url.startswith(("http://", "https://")):
         raise ConfigError("GATEWAY_UPSTREAM_URL must be an http(s) URL ending in /v1")
     if settings.production:

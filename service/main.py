@@ -25,8 +25,15 @@ from service.observability import health
 from service.observability.logging import configure_logging
 from service.observability.middleware import GatewayMiddleware
 from service.openapi import install_openapi
+from service.prediction import router as prediction_router
+from service.prediction.client import UpstreamClient
+from service.prediction.local import load_local_models
+from service.prediction.registry import load_registry
+from service.prediction.service import PredictionRuntime
 from service.ratelimit.backend import BackendUnavailable, MemoryBackend, RateLimitBackend, RedisBackend
 from service.ratelimit.service import RateLimiter, backend_unavailable_handler
+from service.redaction import router as redaction_router
+from service.redaction import service as redaction_service
 
 DESCRIPTION = """Every call to a model authenticated, scoped, rate limited, stripped of personal data and
 recorded in encrypted form. Use **Authorize** with a client id and secret (OAuth2 client credentials) or
@@ -65,6 +72,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         authenticator = Authenticator(settings, sessionmaker, master_fernet(settings.master_key_list),
                                       app.state.audit, lockout)
         app.state.authenticator = authenticator
+        engine_ = redaction_service.build_engine(str(settings.recognizers_file) if settings.recognizers_file else None)
+        app.state.redaction = engine_
+        app.state.redaction_hash_key = redaction_service.hash_operator_key(settings.pepper_bytes)
+        registry = load_registry(settings.models_file)
+        upstream = (UpstreamClient(app.state.http, settings.upstream_url,
+                                   settings.upstream_api_key.get_secret_value() if settings.upstream_api_key else None,
+                                   retries=settings.upstream_retries) if settings.upstream_url else None)
+        app.state.prediction = PredictionRuntime(registry, load_local_models(list(registry.models.values())),
+                                                 upstream, engine_, settings.max_text_chars)
         try:
             await authenticator.start()
             # Start-up allocations are long-lived: move them out of the collector's way so full
@@ -95,7 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(OAuthError, auth_router.oauth_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(BackendUnavailable, backend_unavailable_handler)  # type: ignore[arg-type]
     app.add_middleware(GatewayMiddleware, settings=settings)
-    routers = [health.router, auth_router.oauth_router, auth_router.admin_router, audit_router.router]
+    routers = [health.router, auth_router.oauth_router, auth_router.admin_router, audit_router.router,
+               redaction_router.router, prediction_router.router]
     for router in routers:
         app.include_router(router)
     install_openapi(app, routers)

@@ -111,3 +111,19 @@ async def gateway(start_app: Callable[..., Any], make_settings: Callable[..., Se
 async def app_sqlite(start_app: Callable[..., Any], make_settings: Callable[..., Settings], sqlite_url: str) -> Running:
     """The app on SQLite only, for tests that are not about storage."""
     return await start_app(make_settings(sqlite_url))
+
+
+@pytest.fixture(scope="session")
+def upstream_server():
+    from tests.fixtures.upstream import UpstreamServer
+
+    with UpstreamServer() as state:
+        yield state
+
+
+@pytest.fixture
+def upstream(upstream_server):
+    """The test upstream with an empty request log."""
+    upstream_server.received.clear()
+    upstream_server.calls = 0
+    return upstream_server

@@ -115,3 +115,10 @@ class TestCommandLine:
     def test_tls_flags_must_come_together(self, server_env) -> None:
         result = run_cli("serve", "--ssl-certfile", "/nonexistent", env=server_env)
         assert result.returncode == 2 and "together" in result.stderr
+
+
+def test_lockout_settings_too_large_stop_with_one_line(tmp_path: Path) -> None:
+    env = gateway_env(data_dir=str(tmp_path / "d"), master_keys=MASTER_KEY, key_pepper=PEPPER,
+                      auth_failure_limit="100000")
+    result = run_cli("migrate", env=env)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "GATEWAY_AUTH_FAILURE_LIMIT" in result.stderr

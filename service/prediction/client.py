@@ -1,0 +1,126 @@
+"""The upstream model server: any OpenAI-compatible API at `GATEWAY_UPSTREAM_URL`.
+
+Threat model and invariants:
+- The upstream sees only what `service` hands over (redacted messages) and the server-held
+  `GATEWAY_UPSTREAM_API_KEY`; the caller's bearer credential and headers are never forwarded.
+- Nothing of the upstream leaks back: its headers are dropped, its error bodies are read and
+  discarded, and failures become 502 (or 504 on a timeout) problem details with a fixed message,
+  so neither the upstream key nor its URL, nor its internals, ever reach a caller or a log line.
+- Retries (bounded, with exponential backoff and jitter) happen only before any byte of a response
+  reached the caller: on connection errors and on 429/502/503 answers.
+- One pooled `httpx.AsyncClient` (built in the lifespan) serves every request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+
+from service.errors import UpstreamFailed, UpstreamTimeout
+
+logger = logging.getLogger("gateway.upstream")
+
+RETRY_STATUSES = frozenset({429, 502, 503})
+
+
+class UpstreamClient:
+    def __init__(self, http: httpx.AsyncClient, base_url: str, api_key: str | None, *, retries: int = 2,
+                 backoff: float = 0.2) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._headers = {"Accept": "application/json"}
+        if api_key:
+            self._headers["Authorization"] = f"Bearer {api_key}"
+        self._retries = retries
+        self._backoff = backoff
+        self._models: tuple[float, list[dict[str, Any]]] | None = None
+
+    def __repr__(self) -> str:
+        return "UpstreamClient(<configured>)"
+
+    async def _send(self, method: str, path: str, body: dict[str, Any] | None, *, stream: bool) -> httpx.Response:
+        attempt = 0
+        while True:
+            request = self._http.build_request(method, f"{self._base}{path}", headers=self._headers,
+                                               content=json.dumps(body).encode() if body is not None else None)
+            if body is not None:
+                request.headers["Content-Type"] = "application/json"
+            try:
+                response = await self._http.send(request, stream=stream)
+            except httpx.TimeoutException:
+                logger.warning("upstream timed out", extra={"path": path})
+                raise UpstreamTimeout("The model server did not answer in time.") from None
+            except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
+                # Nothing reached the model: safe to retry (a read error after sending is not).
+                if attempt < self._retries:
+                    attempt += 1
+                    await self._sleep(attempt)
+                    continue
+                logger.warning("upstream unreachable", extra={"path": path, "exc_type": type(exc).__name__})
+                raise UpstreamFailed("The model server is unreachable.") from None
+            except httpx.TransportError as exc:
+                logger.warning("upstream failed", extra={"path": path, "exc_type": type(exc).__name__})
+                raise UpstreamFailed("The model server could not complete the request.") from None
+            if response.status_code in RETRY_STATUSES and attempt < self._retries:
+                await response.aclose()
+                attempt += 1
+                await self._sleep(attempt, response.headers.get("retry-after"))
+                continue
+            if response.status_code >= 400:
+                await response.aclose()
+                logger.warning("upstream refused", extra={"path": path, "upstream_status": response.status_code})
+                if response.status_code == 504:
+                    raise UpstreamTimeout("The model server did not answer in time.")
+                raise UpstreamFailed("The model server could not complete the request.",
+                                     extra={"upstream_status": response.status_code})
+            return response
+
+    async def _sleep(self, attempt: int, retry_after: str | None = None) -> None:
+        delay = self._backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
+        if retry_after and retry_after.isdigit():
+            delay = max(delay, min(float(retry_after), 2.0))
+        await asyncio.sleep(delay)
+
+    async def chat(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = await self._send("POST", "/chat/completions", body, stream=False)
+        try:
+            data = response.json()
+        except ValueError:
+            raise UpstreamFailed("The model server answered with something that is not JSON.") from None
+        if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+            raise UpstreamFailed("The model server's answer is not a chat completion.")
+        return data
+
+    @asynccontextmanager
+    async def stream_chat(self, body: dict[str, Any]) -> AsyncIterator[AsyncIterator[str]]:
+        response = await self._send("POST", "/chat/completions", body, stream=True)
+        try:
+            yield response.aiter_lines()
+        except httpx.TimeoutException:
+            raise UpstreamTimeout("The model server stopped answering.") from None
+        except httpx.TransportError:
+            raise UpstreamFailed("The model server dropped the stream.") from None
+        finally:
+            await response.aclose()
+
+    async def list_models(self, ttl: float = 60.0) -> list[dict[str, Any]]:
+        """The upstream's models (cached for `ttl` seconds); empty when it cannot be asked."""
+        now = time.monotonic()
+        if self._models and now - self._models[0] < ttl:
+            return self._models[1]
+        try:
+            response = await self._send("GET", "/models", None, stream=False)
+            data = response.json().get("data", [])
+            models = [m for m in data if isinstance(m, dict) and isinstance(m.get("id"), str)]
+        except Exception:  # noqa: BLE001 - the list is best-effort; predict calls report real errors
+            models = []
+        self._models = (now, models)
+        return models

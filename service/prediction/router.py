@@ -1,0 +1,79 @@
+"""Data-plane routes for models: /v1/predict, /v1/models and the OpenAI-compatible chat proxy."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+from fastapi import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from service.prediction import service as prediction_service
+from service.prediction.guards import ModelsRead, PredictionInvoke
+from service.prediction.schemas import ChatCompletionRequest, ModelList, ModelRead, PredictRequest, PredictResponse
+from service.prediction.recording import record_outcome
+from service.routing import protected_router
+
+router = protected_router(tags=["prediction"])
+UPSTREAM_ERRORS = {502: {"description": "The model server failed"}, 504: {"description": "The model server timed out"},
+                   422: {"description": "Invalid request, or input blocked by the client's PII policy"}}
+
+
+@router.post("/v1/predict", operation_id="predict", responses=UPSTREAM_ERRORS,
+             summary="Run a model on redacted input")
+async def predict(body: PredictRequest, request: Request, principal: PredictionInvoke) -> PredictResponse:
+    rt = request.app.state.prediction
+    started = time.perf_counter()
+    async with record_outcome(request, principal, route="/v1/predict", model=body.model or rt.registry.default,
+                              started=started) as rec:
+        outcome = await prediction_service.predict(rt, principal, body.input, body.model, body.parameters)
+        rec.outcome = outcome
+    return PredictResponse(id=rec.record_id, model=outcome.model, output=outcome.output,
+                           redactions=outcome.redactions())  # type: ignore[arg-type]
+
+
+@router.get("/v1/models", operation_id="list_models", summary="The models this gateway serves")
+async def list_models(request: Request, principal: ModelsRead) -> ModelList:
+    models = await prediction_service.list_models(request.app.state.prediction)
+    return ModelList(data=[ModelRead(**m) for m in models])
+
+
+@router.post("/v1/chat/completions", operation_id="create_chat_completion", responses=UPSTREAM_ERRORS,
+             summary="OpenAI-compatible chat completion (streaming included) with PII kept from the model")
+async def create_chat_completion(body: ChatCompletionRequest, request: Request,
+                                 principal: PredictionInvoke) -> Response:
+    rt = request.app.state.prediction
+    started = time.perf_counter()
+    if not body.stream:
+        async with record_outcome(request, principal, route="/v1/chat/completions", model=body.model,
+                                  started=started) as rec:
+            ctx = await prediction_service.prepare_chat(rt, principal, body)
+            data, outcome = await prediction_service.chat(rt, ctx)
+            rec.outcome = outcome
+        return JSONResponse(data, headers={"X-Record-ID": rec.record_id})
+    rec_cm = record_outcome(request, principal, route="/v1/chat/completions", model=body.model, started=started)
+    rec = await rec_cm.__aenter__()
+    try:
+        ctx = await prediction_service.prepare_chat(rt, principal, body)
+        include_usage = bool((getattr(body, "stream_options", None) or {}).get("include_usage"))
+        chunks, outcome = await prediction_service.open_chat_stream(rt, ctx, include_usage)
+    except BaseException as exc:
+        await rec_cm.__aexit__(type(exc), exc, exc.__traceback__)
+        raise
+
+    async def body_stream() -> AsyncIterator[bytes]:
+        done = False
+        try:
+            async for chunk in chunks:
+                if chunk == b"data: [DONE]\n\n":
+                    rec.outcome = outcome
+                    await rec_cm.__aexit__(None, None, None)  # the record is committed before [DONE]
+                    done = True
+                yield chunk
+        finally:
+            if not done:
+                await rec_cm.__aexit__(RuntimeError, RuntimeError("stream interrupted"), None)
+
+    return StreamingResponse(body_stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no",
+                                      "X-Record-ID": rec.record_id})

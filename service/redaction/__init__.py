@@ -1,0 +1,1 @@
+"""PII redaction engine; the public facade is service.redaction.engine."""

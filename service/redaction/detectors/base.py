@@ -1,0 +1,133 @@
+"""What a recognizer is: a cheap gate, a pattern, a validator and context words.
+
+Candidates are plain tuples `(start, end, score, entity_type)` in normalised-view coordinates (tuples
+keep the hot path allocation-light). Recognizers never see or keep anything beyond one call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+Candidate = tuple[int, int, float, str]
+_ALPHA_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_PLACEHOLDER = re.compile(r"<(?:enc:)?[a-z][a-z0-9_]*(?:_\d+|:[0-9a-z_=-]+)?>?")
+
+
+def context_regex(words: Sequence[str]) -> re.Pattern[str]:
+    """Whole-word, lower-case search for any of `words` (so "tel" does not fire inside "hotel")."""
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![a-z0-9])(?:" + alts + r")(?![a-z0-9])")
+
+
+class ScanContext:
+    """One text being scanned; derived views are computed at most once and shared by recognizers."""
+
+    __slots__ = ("text", "_lower", "_words")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._lower: str | None = None
+        self._words: set[str] | None = None
+
+    @property
+    def words(self) -> set[str]:
+        """Distinct lower-case [a-z]+ words (identifiers split at _ and digits): cheap set gates."""
+        if self._words is None:
+            self._words = set(self.lower.encode("utf-8", "surrogatepass").translate(_ALPHA_ONLY)
+                              .decode("ascii").split())
+        return self._words
+
+    @property
+    def lower(self) -> str:
+        if self._lower is None:
+            low = self.text.lower()
+            # str.lower can change the length of a few non-ASCII characters; keep offsets aligned.
+            if len(low) != len(self.text):
+                low = "".join(c.lower() if len(c.lower()) == 1 else c for c in self.text)
+            self._lower = low
+        return self._lower
+
+    def context_before(self, start: int, width: int = 40) -> str:
+        """Lower-case text before `start`; our own placeholders (<phone_number_2>) are blanked so
+        redacted output never supplies context on a second pass."""
+        seg = self.lower[max(0, start - width):start]
+        if "<" in seg:
+            seg = _PLACEHOLDER.sub(" ", seg)
+        return seg
+
+
+class Recognizer:
+    """Base class: subclasses set `entities` and implement `find`."""
+
+    name: str = "recognizer"
+    entities: tuple[str, ...] = ()
+
+    def find(self, ctx: ScanContext) -> Iterable[Candidate]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class PatternRecognizer(Recognizer):
+    """A regex whose matches are kept when `validate(match, ctx)` returns a score (None drops it).
+
+    `gate` is a tuple of substrings of which at least one must occur in the text (or, with
+    `gate_lower`, in its lower-case form) before the regex runs at all; `group` picks the span;
+    a `context` word (whole word, within 40 characters before) adds `context_boost` to the score.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        entity: str,
+        pattern: re.Pattern[str],
+        score: float = 0.85,
+        gate: tuple[str, ...] = (),
+        gate_lower: bool = False,
+        validate: Callable[[re.Match[str], ScanContext], float | None] | None = None,
+        group: int | str = 0,
+        context: Sequence[str] = (),
+        context_boost: float = 0.15,
+    ):
+        self.name = name
+        self.entity = entity
+        self.pattern = pattern
+        self.score = score
+        self.gate = gate
+        self.gate_lower = gate_lower
+        self.validate = validate
+        self.group = group
+        self.context = tuple(context)
+        self.context_boost = context_boost
+        self._context_re = context_regex(self.context) if self.context else None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, entity={self.entity!r})"
+
+    @property
+    def entities(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.entity,)
+
+    def find(self, ctx: ScanContext) -> Iterable[Candidate]:
+        if self.gate:
+            hay = ctx.lower if self.gate_lower else ctx.text
+            for g in self.gate:
+                if g in hay:
+                    break
+            else:
+                return ()
+        out: list[Candidate] = []
+        for m in self.pattern.finditer(ctx.text):
+            if self.validate is not None:
+                score = self.validate(m, ctx)
+                if score is None:
+                    continue
+            else:
+                score = self.score
+            s, e = m.span(self.group)
+            if s == e:
+                continue
+            if self._context_re is not None and score < 1.0:
+                if self._context_re.search(ctx.context_before(s)):
+                    score = min(1.0, score + self.context_boost)
+            out.append((s, e, score, self.entity))
+        return out

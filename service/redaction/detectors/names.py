@@ -1,0 +1,541 @@
+"""PERSON from name lists plus context, with no model.
+
+Data: first and last names of Faker's person providers (all Latin-script locales, folded to ASCII),
+minus names that are ordinary words (`data/ambiguous_names.txt`, built by bench/build_name_data.py) and
+well-known non-person proper nouns (`data/not_names.txt`: places, brands, languages). An ambiguous name
+("Will", "May", "Grace") counts only next to another name or after context (a title, a greeting,
+"my name is", "Name:" or a sign-off).
+
+Speed: the text is lower-cased once, its words become a set, and that set is intersected with the name
+sets in C; texts without a name skip everything else. Only the few hits are located and grown into
+full names (initials, particles such as "van der", hyphenated and surname-first forms).
+"""
+
+from __future__ import annotations
+
+import importlib
+from bisect import bisect_right
+import pkgutil
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
+from service.redaction.normalize import fold_char
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+_TOKEN_OK = re.compile(r"^[a-z][a-z']+$")
+
+
+def _fold(name: str) -> list[str]:
+    s = "".join(c if c.isascii() else fold_char(c) for c in name).lower()
+    return [t for t in re.split(r"[\s\-]+", s) if _TOKEN_OK.match(t)]
+
+
+@lru_cache(maxsize=1)
+def load_faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, last names), lower-case ASCII tokens, from every Faker person provider."""
+    import faker.providers.person as person_pkg
+
+    first: set[str] = set()
+    last: set[str] = set()
+
+    def add(dst: set[str], value: object) -> None:
+        items = value.keys() if isinstance(value, dict) else value
+        if isinstance(items, (list, tuple, set, frozenset, type({}.keys()))):
+            for n in items:
+                if isinstance(n, str):
+                    dst.update(_fold(n))
+
+    for mod in pkgutil.iter_modules(person_pkg.__path__):
+        prov = importlib.import_module(f"faker.providers.person.{mod.name}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
+            add(first, getattr(prov, attr, None))
+        add(last, getattr(prov, "last_names", None))
+    return frozenset(first), frozenset(last)
+
+
+def _read_words(name: str) -> frozenset[str]:
+    path = _DATA / name
+    if not path.exists():
+        return frozenset()
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(w.lower() for w in line.split())
+    return frozenset(words)
+
+
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for from with as is are was were be been am i me my we our
+    you your he she it they them his her its their this that these those there here what who whom which
+    when where why how all any some no not yes so than too very can just do does did done have has
+    had having going looking trying writing happy glad sorry sure new back also still interested team
+    everyone all folks guys friend friends sir madam maam there world again soon later today tomorrow
+    good great best kind warm many much more most thanks thank regards cheers sincerely customer
+    support service admin user client patient doctor nurse manager director sales hr it ops dev
+    available ready able unable here now then well fine okay ok please"""
+    .split()
+)
+# Function words of other languages that capitalise or start sentences ("Ihre Rechnung", "Votre Facture").
+FOREIGN_STOP = frozenset(
+    """der die das den dem des ein eine einen einem einer eines ihr ihre ihren ihrem ihrer sie sehr geehrte
+    geehrter und oder mit von zu zum zur bei nach aus auf für fur ist sind wird wurde wurden bitte danke
+    ich wir uns unser unsere mein meine dein deine kein keine nicht auch noch nur schon alle viele
+    le la les un une des du au aux votre vos notre nos mon ma mes ton ta tes son sa ses leur leurs cher
+    chere madame monsieur bonjour merci est sont avec pour dans sur par pas plus tres
+    el la los las un una unos unas su sus mi mis tu tus nuestro nuestra estimado estimada senor senora
+    hola gracias con por para sin sobre muy es son fue
+    il lo gli le uno una suo sua suoi sue mio mia gentile signor signora grazie con per
+    het een de van voor met zijn haar uw onze beste geachte dank
+    o os as um uma seu sua seus suas meu minha prezado prezada obrigado com por para""".split()
+)
+PARTICLES = frozenset("van von de der den da di del della du le la bin ibn al el dos das ter ten mc st".split())
+TITLES = frozenset("mr mrs ms miss mx dr prof sir madam dame lord lady herr frau mme mlle sr sra srta dott "
+                   "rev fr capt col gen sgt lt".split())
+
+_WORDS = re.compile(r"[a-z]+")
+_TOKEN_AT = re.compile(r"[a-z][a-z']*")
+_TITLE_RUN = re.compile(
+    r"[A-Z][a-z']+(?:[ \t]+(?:(?:de|da|van|von|der|del|la|le|di|du|dos)[ \t]+)?[A-Z][a-z']+){1,2}"
+)
+_ALPHA_ONLY = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+
+
+def word_set(low: str) -> set[str]:
+    """Distinct [a-z]+ words of a lower-cased text (bytes.translate: about twice as fast as a regex)."""
+    return set(low.encode("utf-8", "surrogatepass").translate(_ALPHA_ONLY).decode("ascii").split())
+_RIGHT = re.compile(r"(?:'s)?(?:[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
+# Context phrases and what they license for the words after them:
+#   title  - "Mr", "Dr": the next Title-case word(s), known or not
+#   label  - "Name:", "Patient", "Dear", "Hi": next 1-3 words that are names or not common words
+#   intro  - "my name is", "I'm": same, lower case allowed
+#   signoff- "Regards," + line break: the name on the next line
+#   list   - "Attendees:", "CC:": every item of the list that follows
+#   weak   - "from", "to", "by": only a known first name
+_CTX_KIND = {
+    **{p: "intro" for p in ("my name is", "my name's", "name is", "i am", "i'm", "call me", "this is", "it's",
+                            "je m'appelle", "me llamo", "ich bin", "ich heiße", "mi chiamo")},
+    **{p: "label" for p in (
+        "full name", "first name", "last name", "given name", "family name", "surname", "user name",
+        "contact name", "patient name", "customer name", "client name", "employee name", "applicant name",
+        "account holder", "cardholder", "card holder", "name", "dear", "hi", "hello", "hey", "greetings",
+        "good morning", "hi there", "hello there", "hey there", "attn", "attention", "nom", "nombre",
+        "prénom", "prenom",
+        "vorname", "nachname", "bonjour", "hola", "ciao", "hallo", "sehr geehrte", "sehr geehrter",
+        "sehr geehrte/r", "estimado", "estimada", "cher", "chère", "spoke with", "met with", "talked to",
+        "according to", "ask", "loop in", "email", "cc'd", "signed by", "patient")},
+    **{p: "noun" for p in (
+        "customer", "client", "applicant", "employee", "contact", "author", "owner", "assignee",
+        "reviewer", "tenant", "landlord", "recipient", "beneficiary", "payee", "passenger", "guest",
+        "student", "teacher", "driver", "user", "member", "manager", "colleague")},
+    **{p: "title" for p in ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle",
+                            "sr", "sra", "sir", "madam", "dame", "lord", "lady")},
+    **{p: "signoff" for p in ("thanks", "thank you", "regards", "cheers", "sincerely", "best", "yours",
+                              "signed", "best wishes", "warm regards", "kind regards", "best regards",
+                              "many thanks", "--")},
+    **{p: "list" for p in ("attendees", "participants", "team members", "members", "cc", "bcc", "invitees",
+                           "speakers", "guests", "recipients", "authors", "contacts", "reviewers",
+                           "assignees", "panelists", "interviewers", "candidates")},
+    **{p: "weak" for p in ("from", "to", "by", "with", "and", "for")},
+}
+_CONTEXT_PHRASES = tuple(_CTX_KIND)
+_CTX_BY_WORD: dict[str, list[str]] = {}
+for _p in _CONTEXT_PHRASES:
+    if _CTX_KIND[_p] == "weak":
+        continue  # "to"/"from"/"and" are everywhere; their names are found by _grow/_title_runs
+    _first = re.split(r"[ '/]", _p)[0]
+    if _first == "--":
+        continue
+    _CTX_BY_WORD.setdefault(_first, []).append(_p)
+_CTX_TRIGGERS = frozenset(_CTX_BY_WORD)
+# a literal first keeps the regex engine's fast substring search; the left boundary is checked by hand
+_PHRASE_RE = {p: re.compile(re.escape(p) + r"(?![a-z])") for ps in _CTX_BY_WORD.values() for p in ps}
+_AFTER_CTX = re.compile(
+    r"(?P<sep>[ \t]*[.,:;!\-]*[ \t]*(?:\r?\n[ \t]*(?:[-*\u2022][ \t]*)?){0,2})(?P<n1>[a-z][a-z']*)"
+)
+_NEXT_TOKEN = re.compile(r"(?:[ \t]+|-|[ \t]*\.[ \t]*)([a-z][a-z']*)")
+_LIST_SEP = re.compile(r"[ \t]*(?:[,;/&]|\band\b|\r?\n[ \t]*[-*\u2022])[ \t]*(?:(?:and|&)[ \t]+)?")
+
+
+class PersonRecognizer(Recognizer):
+    name = "person"
+    entities = ("PERSON",)
+
+    def __init__(self, first: frozenset[str] | None = None, last: frozenset[str] | None = None):
+        if first is None or last is None:
+            first, last = load_faker_names()
+        ambiguous = _read_words("ambiguous_names.txt") | STOPWORDS
+        not_names = _read_words("not_names.txt")
+        self.first = first
+        self.last = last
+        self.not_names = not_names
+        self.any_name = (first | last) - STOPWORDS - PARTICLES - TITLES
+        self.strong_first = first - ambiguous - not_names - PARTICLES - TITLES
+        self.strong_last = last - ambiguous - not_names - PARTICLES - TITLES
+        self.strong = self.strong_first | self.strong_last
+        self.weak_ok = self.any_name  # names that may count with context
+        self.common = _read_words("common_words.txt") | STOPWORDS | not_names | TITLES | PARTICLES
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _cased(self, text: str, s: int, e: int) -> str:
+        tok = text[s:e]
+        if tok[:1].isupper():
+            return "U" if tok.isupper() and len(tok) > 1 else "T"
+        return "l"
+
+    def _grow(self, text: str, low: str, s: int, e: int, seed_case: str) -> tuple[int, int, int, int]:
+        """Extend a seed token over adjacent name tokens. Returns (start, end, n_tokens, n_strong)."""
+        n = 1
+        strong = 1 if low[s:e] in self.strong else 0
+        # to the right
+        unknown_used = False
+        while n < 5:
+            m = _RIGHT.match(low, e)
+            if not m:
+                break
+            tok = m.group(2)
+            ts, te = m.span(2)
+            if te < len(low) and (low[te].isalnum() or low[te] in "_<"):
+                break  # glued to digits or a placeholder
+            case = self._cased(text, ts, te)
+            if tok in PARTICLES and case == "l" and seed_case != "l":
+                m2 = _RIGHT.match(low, te)
+                if m2 and self._cased(text, *m2.span(2)) != "l" and m2.group(2) not in STOPWORDS:
+                    e = m2.end(2)
+                    n += 1
+                    strong += m2.group(2) in self.strong
+                    continue
+                break
+            if case == "l" and seed_case != "l":
+                break
+            if tok in self.any_name:
+                e = te
+                n += 1
+                strong += tok in self.strong
+                continue
+            if (not unknown_used and seed_case == "T" and case == "T" and low[s:e] in self.first
+                    and len(tok) > 2 and tok not in STOPWORDS and tok not in TITLES):
+                e = te  # "Maria Okonkwo": capitalised unknown after a first name is a surname
+                n += 1
+                unknown_used = True
+                continue
+            break
+        # to the left
+        while n < 5:
+            prev = _prev_token(low, s)
+            if prev is None:
+                break
+            ps, pe, initial = prev
+            if initial:  # "J. Smith"
+                if text[ps].isupper() and seed_case != "l":
+                    s = ps
+                    continue
+                break
+            tok = low[ps:pe]
+            case = self._cased(text, ps, pe)
+            if case == "l" and seed_case != "l":
+                break
+            if tok in TITLES:
+                break
+            if tok in self.any_name and (tok in self.first or tok in self.strong):
+                s = ps
+                n += 1
+                strong += tok in self.strong
+                continue
+            break
+        return s, e, n, strong
+
+    @staticmethod
+    def _contexts(low: str, words: set[str]):
+        """(match of the word after a context phrase, the phrase) for every phrase in the text."""
+        for w in words & _CTX_TRIGGERS:
+            for phrase in _CTX_BY_WORD[w]:
+                for pm in _PHRASE_RE[phrase].finditer(low):
+                    i = pm.start()
+                    if i == 0 or not low[i - 1].isalpha():
+                        m = _AFTER_CTX.match(low, pm.end())
+                        if m is not None:
+                            yield m, phrase
+        i = low.find("--")
+        while i >= 0:
+            j = i + 2
+            if (i == 0 or low[i - 1] in "\n ") and low[j:j + 1] in ("\n", " \n", "\r"[:0] or "\n"):
+                m = _AFTER_CTX.match(low, j)
+                if m is not None and "\n" in m.group("sep"):
+                    yield m, "--"
+            i = low.find("--", j)
+    def _name_token(self, tok: str, case: str, allow_lower: bool) -> bool:
+        """Is `tok` acceptable as part of a name right after a context phrase?"""
+        if len(tok) < 2 or tok in STOPWORDS or tok in TITLES:
+            return False
+        if tok in self.not_names:
+            return False  # "Hi Claude", "Dear Paris team"
+        if tok in self.any_name and (tok in self.strong or case != "l" or allow_lower):
+            return True
+        if tok in self.common:
+            return False
+        return case != "l" or allow_lower
+
+    def _after_context(self, text: str, low: str, ts: int, kind: str) -> tuple[int, int, float] | None:
+        """Span of up to three name tokens starting at ts, as licensed by the context kind."""
+        allow_lower = kind == "intro"
+        m = _TOKEN_AT.match(low, ts)
+        if m is None:
+            return None
+        te = m.end()
+        tok = low[ts:te]
+        case = self._cased(text, ts, te)
+        if len(tok) == 1 and te < len(low) and low[te] == "." and case != "l" and kind != "weak":
+            nm = _NEXT_TOKEN.match(low, te)  # "P. Orbay"
+            if nm is None or self._cased(text, *nm.span(1)) == "l" or nm.group(1) in STOPWORDS or \
+                    len(nm.group(1)) < 2 or _mixed_case(text[nm.start(1):nm.end(1)]):
+                return None
+            return ts, nm.end(1), 0.85
+        if tok in PARTICLES and case != "l" and kind != "weak":
+            nm = _NEXT_TOKEN.match(low, te)  # "DE ASSIS ...", "Van Dyke"
+            if nm is not None and self._cased(text, *nm.span(1)) != "l":
+                rest = self._after_context(text, low, nm.start(1), kind)
+                if rest is not None:
+                    return ts, rest[1], rest[2]
+            return None
+        if _mixed_case(text[ts:te]) and tok not in self.any_name:
+            return None
+        weak_unknown = False
+        if kind == "weak":
+            if not (tok in self.first and case != "l" and tok not in self.common) and tok not in self.strong_first:
+                if case != "T" or not self._name_token(tok, case, False):
+                    return None
+                weak_unknown = True  # "the deposit to Nunzia Zizzi": needs a second uncommon word
+        elif kind == "title":
+            if case == "l" or tok in STOPWORDS or len(tok) < 2:
+                return None
+        elif not self._name_token(tok, case, allow_lower):
+            # "Customer: Cameo Zirpoli": a common first word counts when an uncommon one follows
+            if kind not in ("label", "noun") or case == "l" or tok in STOPWORDS or len(tok) < 2:
+                return None
+            nm = _NEXT_TOKEN.match(low, te)
+            if nm is None or "." in low[te:nm.start(1)] or self._cased(text, *nm.span(1)) == "l" or \
+                    nm.group(1) in self.any_name or not self._name_token(nm.group(1), "T", False):
+                return None
+        known = tok in self.any_name
+        s, e, n = ts, te, 1
+        while n < 4:
+            nm = _NEXT_TOKEN.match(low, e)
+            if nm is None:
+                break
+            ns, ne = nm.span(1)
+            ntok = nm.group(1)
+            ncase = self._cased(text, ns, ne)
+            if "." in low[e:ns] and not (e - s == 1):  # only "J. Smith" may cross a dot
+                break
+            if ntok in PARTICLES and case != "l" and ncase != "U":
+                nm2 = _NEXT_TOKEN.match(low, ne)
+                if nm2 and self._cased(text, *nm2.span(1)) != "l":
+                    e = nm2.end(1)
+                    n += 1
+                    continue
+                break
+            if ncase == "l" and case != "l":
+                break
+            if not self._name_token(ntok, ncase, allow_lower) or (
+                    _mixed_case(text[ns:ne]) and ntok not in self.any_name):
+                break
+            known = known or ntok in self.any_name
+            e = ne
+            n += 1
+        if kind == "weak" and ((n < 2 and case != "T") or (weak_unknown and n < 2)):
+            return None
+        score = 0.85 if (known or n >= 2 or kind in ("title", "intro")) else 0.7
+        return s, e, score
+
+    def _title_runs(self, text: str, low: str, add) -> None:
+        """Two or three capitalised words none of which is a common word ("Nereu Chapiniti said"):
+        a name the lists do not know. Lower score; placed and product names rarely pass all tests."""
+        n = len(text)
+        for m in _TITLE_RUN.finditer(text):
+            start = m.start()
+            if start and (text[start - 1].isalnum() or text[start - 1] in "_.@/"):
+                continue
+            if m.end() < n and (text[m.end()].isalnum() or text[m.end()] in "_@"):
+                continue
+            toks = _WORDS.findall(low[start:m.end()])
+            # "Yesterday Nereu Chapiniti": drop a leading common word (sentence start)
+            while toks and (toks[0] in self.common or toks[0] in FOREIGN_STOP) and toks[0] not in self.strong:
+                start = low.index(toks[0], start) + len(toks[0])
+                while start < m.end() and not low[start].isalpha():
+                    start += 1
+                toks = toks[1:]
+            core = [t for t in toks if t not in PARTICLES]
+            if len(core) < 2 or len(core) > 3:
+                continue
+            if any(len(t) < 3 or t in self.common or t in FOREIGN_STOP for t in core):
+                continue
+            if any(_mixed_case(w) for w in text[start:m.end()].split()):
+                continue
+            add(start, m.end(), 0.6 if any(t in self.any_name for t in core) else 0.55)
+
+    def _list_items(self, text: str, low: str, pos: int) -> list[tuple[int, int, float]]:
+        """Names in a list after "Attendees:"/"CC:": items split by , ; / and, or bullets."""
+        out = []
+        for _ in range(30):
+            span = self._after_context(text, low, pos, "label")
+            if span is None:
+                break
+            if span[1] - span[0] > 2 and (span[2] >= 0.85 or self._cased(text, span[0], span[1]) != "l"):
+                out.append(span)
+            sep = _LIST_SEP.search(low, span[1], min(len(low), span[1] + 80))
+            if sep is None or sep.end() == sep.start() or "\n" in low[span[1]:sep.start()]:
+                break
+            pos = sep.end()
+        return out
+
+    @staticmethod
+    def _occurrences(low: str, words: set[str] | frozenset[str]):
+        """(start, end, word) of every whole-word occurrence of `words`. Small texts: str.find per
+        word; large ones: one pass over all words (keeps a 1 MB text linear)."""
+        if len(low) > 20_000 and len(words) > 8:
+            for m in _WORDS.finditer(low):
+                w = m.group()
+                if w in words:
+                    i, j = m.span()
+                    if (i == 0 or not (low[i - 1].isalnum() or low[i - 1] == ">")) and (
+                            j == len(low) or not (low[j].isalnum() or low[j] == "<")):
+                        yield i, j, w
+            return
+        n = len(low)
+        for w in words:
+            lw = len(w)
+            i = low.find(w)
+            while i != -1:
+                j = i + lw
+                if (i == 0 or not (low[i - 1].isalnum() or low[i - 1] == ">")) and (
+                        j == n or not (low[j].isalnum() or low[j] == "<")):
+                    yield i, j, w
+                i = low.find(w, j)
+
+    def _propagate(self, text: str, low: str, found: dict[tuple[int, int], float]) -> None:
+        """Mark other mentions of an accepted name's uncommon words ("Okonkwo" later in the text)."""
+        toks = set()
+        for (s, e), score in found.items():
+            if score >= 0.5:
+                for t in _WORDS.findall(low[s:e]):
+                    if len(t) > 2 and t not in self.common and t not in TITLES:
+                        toks.add(t)
+        if not toks:
+            return
+        spans = sorted(found)
+        starts = [a for a, _ in spans]
+        ends = [b for _, b in spans]
+        for i, j, _t in list(self._occurrences(low, toks)):
+            k = bisect_right(starts, i) - 1
+            if k >= 0 and i < ends[k]:
+                continue  # already inside a finding
+            found[(i, j)] = 0.7
+
+    def find(self, ctx: ScanContext) -> list[Candidate]:
+        low = ctx.lower
+        text = ctx.text
+        words = ctx.words
+        hits = words & self.strong
+        has_ctx = not words.isdisjoint(_CTX_TRIGGERS)
+        unc = words - self.common
+        if len(unc) > 40:
+            uncommon = True  # code, ids, foreign text: just scan
+        else:
+            # a name the lists do not know must at least appear capitalised
+            uncommon = sum(1 for w in unc if len(w) > 2 and (w.capitalize() in text or w.upper() in text)) >= 2
+        if not hits and not has_ctx and not uncommon:
+            return []
+        found: dict[tuple[int, int], float] = {}
+
+        def add(s: int, e: int, score: float) -> None:
+            key = (s, e)
+            if found.get(key, 0.0) < score:
+                found[key] = score
+
+        for i, j, w in self._occurrences(low, hits):
+            case = self._cased(text, i, j)
+            s, e, n, strong = self._grow(text, low, i, j, case)
+            if n >= 2 and strong >= 1:
+                score = 0.85 if case != "l" else 0.6
+            elif n >= 2:
+                score = 0.5 if case == "T" else 0.3
+            elif case == "T":
+                score = 0.65 if w in self.strong_first else 0.55
+            elif case == "U":
+                score = 0.4
+            else:
+                score = 0.35
+            add(s, e, score)
+        if uncommon:
+            self._title_runs(text, low, add)
+        if has_ctx:
+            for m, c in self._contexts(low, words):
+                kind = _CTX_KIND[c]
+                sep = m.group("sep")
+                if "\n" in sep and kind not in ("signoff", "label", "list", "title", "noun"):
+                    continue
+                if "." in sep and kind != "title":
+                    continue  # "... not people. Grace period": a sentence ended
+                if kind in ("list", "noun") and ":" not in sep and "-" not in sep and c != "cc":
+                    if kind == "list":
+                        continue
+                    kind = "weak"  # "the customer Will ..." needs a real name
+                if kind == "signoff" and "\n" not in sep and (
+                        c not in ("thanks", "thank you", "cheers") or "," not in sep):
+                    continue
+                if kind == "list":
+                    for span in self._list_items(text, low, m.start("n1")):
+                        add(span[0], span[1], span[2])
+                    continue
+                span = self._after_context(text, low, m.start("n1"), kind)
+                if span is not None:
+                    add(*span)
+        if found:
+            self._propagate(text, low, found)
+        for (s, e), score in list(found.items()):
+            # a context word right before any finding raises it
+            if score < 0.85:
+                prev = _prev_token(low, s)
+                if prev is not None and not prev[2]:
+                    w = low[prev[0]:prev[1]]
+                    if w == "is":
+                        prev = _prev_token(low, prev[0])
+                        w = low[prev[0]:prev[1]] if prev is not None and not prev[2] else ""
+                    if w in _CTX_WORDS_BEFORE:
+                        found[(s, e)] = max(score, 0.75)
+        return [(s, e, sc, "PERSON") for (s, e), sc in found.items()]
+
+
+_CTX_WORDS_BEFORE = frozenset(
+    "mr mrs ms miss dr prof dear hi hello hey name named called with by from to cc attn patient customer "
+    "client colleague manager boss wife husband son daughter friend brother sister mother father mom dad "
+    "tenant landlord contact regards thanks".split()
+)
+
+
+def _mixed_case(tok: str) -> bool:
+    """OpenAI, iPhone, GitHub: internal capitals mark products, not (unknown) people."""
+    return not tok.isupper() and any(c.isupper() for c in tok[1:])
+
+
+def _prev_token(low: str, s: int) -> tuple[int, int, bool] | None:
+    """The word (or initial "j.") just before position s across spaces or a hyphen: (start, end, is_initial)."""
+    i = s - 1
+    if i >= 0 and low[i] == "-":
+        i -= 1
+    else:
+        while i >= 0 and low[i] in " \t":
+            i -= 1
+        if i == s - 1:
+            return None
+    if i >= 1 and low[i] == "." and low[i - 1].isalpha() and (i < 2 or not low[i - 2].isalpha()):
+        return i - 1, i + 1, True
+    end = i + 1
+    while i >= 0 and (low[i].isalpha() or low[i] == "'"):
+        i -= 1
+    if i + 1 == end or (i >= 0 and (low[i].isalnum() or low[i] in "_>")):
+        return None  # glued to digits or a placeholder: part of some other token
+    return i + 1, end, False

@@ -1,0 +1,23 @@
+"""Entity type names (Presidio's, plus SECRET and a few cheap extras) with one-line descriptions."""
+
+from __future__ import annotations
+
+import re
+
+ENTITY_DESCRIPTIONS: dict[str, str] = {
+    "EMAIL_ADDRESS": "Email address, including obfuscated forms such as 'name [at] example (dot) com'.",
+    "PHONE_NUMBER": "Telephone number in international or national format, with extension; validated.",
+    "CREDIT_CARD": "Payment card number of a known issuer range that passes the Luhn check.",
+    "US_SSN": "US Social Security number in an assigned area/group/serial range.",
+    "IBAN_CODE": "International bank account number with the right country length and mod-97 check.",
+    "IP_ADDRESS": "IPv4 or IPv6 address (every textual IPv6 form), validated.",
+    "URL": "Web address with a scheme or www., or a bare domain with a common top-level domain.",
+    "CRYPTO": "Bitcoin (base58check or bech32) or Ethereum (EIP-55) wallet address.",
+    "SECRET": "Credential: cloud access key, provider token, JWT, private key, or password/API-key value.",
+    "PERSON": "Personal name in prose, greetings, signatures, forms or lists.",
+    "DATE_TIME": "Date of birth (only dates introduced as a birth date).",
+    "MAC_ADDRESS": "Network hardware (MAC) address.",
+    "UK_NINO": "UK National Insurance number.",
+}
+
+ENTITY_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,47}$")

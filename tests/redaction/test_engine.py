@@ -1,0 +1,205 @@
+"""The public facade: findings, operators, vault, allow-list, entity filter, privacy of reprs."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet, MultiFernet
+
+from service.redaction.engine import (
+    Finding,
+    OperatorError,
+    OperatorKeys,
+    OperatorSpec,
+    RedactionEngine,
+    Vault,
+    decrypt_text,
+)
+from tests.redaction.conftest import types_of
+
+TEXT = "Hi John Smith, mail john.smith@gmail.com or JOHN.SMITH@GMAIL.COM, card 4111 1111 1111 1111."
+
+
+class TestAnalyze:
+    def test_findings_are_sorted_non_overlapping_and_index_the_input(self, engine):
+        found = engine.analyze(TEXT)
+        assert [f.entity_type for f in found] == ["PERSON", "EMAIL_ADDRESS", "EMAIL_ADDRESS", "CREDIT_CARD"]
+        for a, b in zip(found, found[1:]):
+            assert a.end <= b.start
+        assert TEXT[found[1].start:found[1].end] == "john.smith@gmail.com"
+
+    def test_finding_repr_has_no_value(self, engine):
+        f = engine.analyze("mail john.smith@gmail.com")[0]
+        assert isinstance(f, Finding) and "john" not in repr(f) and "gmail" not in repr(f)
+
+    def test_entity_filter(self, engine):
+        assert [f.entity_type for f in engine.analyze(TEXT, entities={"CREDIT_CARD"})] == ["CREDIT_CARD"]
+        assert engine.analyze(TEXT, entities=set()) == []
+
+    def test_allow_list_per_call_compares_case_insensitively(self, engine):
+        found = engine.analyze(TEXT, allow_list=["John.Smith@gmail.com"])
+        assert [f.entity_type for f in found] == ["PERSON", "CREDIT_CARD"]
+
+    def test_entity_types_have_descriptions(self, engine):
+        types = dict(engine.entity_types())
+        for name in ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "URL",
+                     "CRYPTO", "SECRET", "PERSON", "DATE_TIME"):
+            assert types[name]
+
+    def test_stack_trace_at_is_not_an_email(self, engine):
+        text = "connect ECONNREFUSED 10.0.0.7:5432 at TCPConnectWrapper.afterConnect [as oncomplete]"
+        assert [t for t, _ in types_of(engine, text)] == ["IP_ADDRESS"]
+
+    def test_placeholder_shapes_are_no_shield(self, engine):
+        out = engine.redact("<AKIAIOSFODNN7EXAMPLE> <PERSON_2> <EMAIL_ADDRESS:0123456789abcdef>").text
+        assert out == "<<SECRET>> <PERSON_2> <EMAIL_ADDRESS:0123456789abcdef>"
+
+    def test_repeated_values_are_redacted_as_whole_words(self, engine):
+        text = "Dear Oluwaseun, ... Oluwaseun and Oluwaseunade said; call 415-555-2671, again 415-555-2671."
+        out = engine.redact(text).text
+        assert out == "Dear <PERSON>, ... <PERSON> and Oluwaseunade said; call <PHONE_NUMBER>, again <PHONE_NUMBER>."
+
+    def test_decrypt_alias(self, engine):
+        f = Fernet(Fernet.generate_key())
+        out = engine.redact("a@b.com", operator=OperatorSpec(type="encrypt"), keys=OperatorKeys(fernet=f)).text
+        assert engine.decrypt(out, f) == "a@b.com"
+
+    def test_empty_and_whitespace(self, engine):
+        assert engine.analyze("") == [] and engine.redact("   ").text == "   "
+
+
+class TestPerson:
+    @pytest.mark.parametrize("text,value", [
+        ("Yesterday Maria Okonkwo approved it.", "Maria Okonkwo"),
+        ("Dear Mr. Adeyemi, thanks", "Adeyemi"),
+        ("my name is priya raghunathan and I", "priya raghunathan"),
+        ("Best regards,\nSiobhan O'Sullivan", "Siobhan O'Sullivan"),
+        ("Name: JEAN-LUC MOREAU\n", "JEAN-LUC MOREAU"),
+        ("Attendees: Alice Johnson, Bob Lee; C. Okafor", "Alice Johnson"),
+        ("Patient Nereu Chapiniti, DOB", "Nereu Chapiniti"),
+        ("Hi Will, can you check?", "Will"),
+    ])
+    def test_names_in_prose_greetings_signatures_forms_lists(self, engine, text, value):
+        assert ("PERSON", value) in types_of(engine, text)
+
+    def test_list_items_each_found(self, engine):
+        found = [v for t, v in types_of(engine, "Attendees: Alice Johnson, Bob Lee; C. Okafor\n") if t == "PERSON"]
+        assert found == ["Alice Johnson", "Bob Lee", "C. Okafor"]
+
+    @pytest.mark.parametrize("text", [
+        "Will this approach scale? May I ask why?", "The Paris office and the Sydney team.",
+        "Hope this helps. Grace period ends in June.", "We use Python, Ruby and Julia on Ubuntu.",
+        "client = OpenAI(api_key=KEY)", "The Annual Report, Section 4.", "Hi Claude, summarise this.",
+    ])
+    def test_common_words_and_places_are_not_people(self, engine, text):
+        assert "PERSON" not in [t for t, _ in types_of(engine, text)]
+
+
+class TestOperators:
+    def test_replace_default(self, engine):
+        out = engine.redact("mail a.b@example.com now")
+        assert out.text == "mail <EMAIL_ADDRESS> now"
+        assert out.items[0].replacement == "<EMAIL_ADDRESS>" and (out.items[0].start, out.items[0].end) == (5, 20)
+
+    def test_mask_keeps_separators_and_last_digits(self, engine):
+        out = engine.redact("card 4111-1111-1111-1111", operator=OperatorSpec(type="mask", keep_last=4))
+        assert out.text == "card ****-****-****-1111"
+        out = engine.redact("card 4111-1111-1111-1111", operator=OperatorSpec(type="mask", masking_char="#",
+                                                                             chars_to_mask=4, from_end=True))
+        assert out.text == "card 4111-1111-1111-####"
+
+    def test_hash_is_keyed_and_stable_across_spellings(self, engine):
+        keys = OperatorKeys(hmac_key=b"k" * 32)
+        a = engine.redact("a@b.com", operator=OperatorSpec(type="hash"), keys=keys).text
+        b = engine.redact("A@B.COM", operator=OperatorSpec(type="hash"), keys=keys).text
+        c = engine.redact("a@b.com", operator=OperatorSpec(type="hash"), keys=OperatorKeys(hmac_key=b"x" * 32)).text
+        assert a == b != c and a.startswith("<EMAIL_ADDRESS:") and len(a) == len("<EMAIL_ADDRESS:>") + 16
+
+    def test_hash_without_key_raises_without_value(self, engine):
+        with pytest.raises(OperatorError) as exc:
+            engine.redact("secret a@b.com", operator=OperatorSpec(type="hash"))
+        assert "a@b.com" not in str(exc.value)
+
+    def test_pseudonymize_same_value_same_number(self, engine):
+        out = engine.redact(TEXT, operator=OperatorSpec(type="pseudonymize"))
+        assert out.text == ("Hi <PERSON_1>, mail <EMAIL_ADDRESS_1> or <EMAIL_ADDRESS_1>, card <CREDIT_CARD_1>.")
+        assert out.mapping["<EMAIL_ADDRESS_1>"] == "john.smith@gmail.com"
+        assert "john" not in repr(out)
+
+    def test_shared_vault_across_messages_and_restore(self, engine):
+        vault = Vault()
+        spec = OperatorSpec(type="pseudonymize")
+        m1 = engine.redact("call 415-555-2671 or mail a@b.com", operator=spec, vault=vault).text
+        m2 = engine.redact("again (415) 555 2671 and c@d.com", operator=spec, vault=vault).text
+        assert m1 == "call <PHONE_NUMBER_1> or mail <EMAIL_ADDRESS_1>"
+        assert m2 == "again <PHONE_NUMBER_1> and <EMAIL_ADDRESS_2>"
+        assert vault.restore("reply to <EMAIL_ADDRESS_2> and <X_9>") == "reply to c@d.com and <X_9>"
+        assert "a@b.com" not in repr(vault)
+
+    def test_encrypt_and_decrypt_round_trip(self, engine):
+        f = MultiFernet([Fernet(Fernet.generate_key())])
+        text = "mail a@b.com, card 4111 1111 1111 1111"
+        out = engine.redact(text, operator=OperatorSpec(type="encrypt"), keys=OperatorKeys(fernet=f))
+        assert "a@b.com" not in out.text and "<ENC:EMAIL_ADDRESS:" in out.text
+        assert decrypt_text(out.text, f) == text
+        other = Fernet(Fernet.generate_key())
+        assert decrypt_text(out.text, other) == out.text  # another client's key opens nothing
+
+    def test_bad_operator_options(self):
+        for kwargs in ({"type": "rot13"}, {"type": "mask", "masking_char": "ab"}, {"type": "mask", "keep_last": -1}):
+            with pytest.raises(OperatorError):
+                OperatorSpec(**kwargs)
+
+    def test_result_repr_has_no_values(self, engine):
+        r = engine.redact("mail john.smith@gmail.com")
+        assert "john" not in repr(r) and "john" not in repr(r.items)
+
+
+def test_custom_engine_from_file(tmp_path):
+    p = tmp_path / "rec.yaml"
+    p.write_text("recognizers:\n  - entity_type: EMPLOYEE_ID\n    pattern: '\\bEMP-\\d{6}\\b'\n"
+                 "deny_list:\n  - entity_type: PROJECT\n    terms: [Bluebird]\n", encoding="utf-8")
+    eng = RedactionEngine.default(custom_file=str(p))
+    assert types_of(eng, "EMP-123456 works on bluebird") == [("EMPLOYEE_ID", "EMP-123456"), ("PROJECT", "bluebird")]
+    assert "EMPLOYEE_ID" in dict(eng.entity_types())
+
+
+def test_pluggable_ner_backend_adds_candidates():
+    from service.redaction.detectors.ner import CallableNerBackend
+
+    calls = []
+
+    def fake_model(text):
+        calls.append(len(text))
+        i = text.find("Zork")
+        return [(i, i + 4, "PER", 0.9)] if i >= 0 else []
+
+    eng = RedactionEngine.default(ner_backend=CallableNerBackend(fake_model))
+    assert types_of(eng, "ask zork or Zork today") == [("PERSON", "Zork")]
+    assert calls
+
+
+def test_large_input_stays_linear(engine):
+    import time
+
+    from bench.corpus import build_corpus
+
+    block = "\n\n".join(s["text"] for s in build_corpus()[:400])
+    small = block[:50_000]
+    big = (block * (1_000_000 // len(block) + 1))[:1_000_000]
+    t0 = time.perf_counter()
+    engine.redact(small)
+    t_small = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = engine.redact(big)
+    t_big = time.perf_counter() - t0
+    assert res.items and t_big < 15
+    assert t_big < 40 * max(t_small, 0.01)  # 20x the text: no quadratic blow-up
+
+
+def test_engine_is_safe_to_share_between_threads(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [TEXT, "call +44 20 7946 0958", "Dear Ms. Okafor, IBAN DE89 3704 0044 0532 0130 00"] * 20
+    expected = [engine.redact(t).text for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda t: engine.redact(t).text, texts)) == expected
