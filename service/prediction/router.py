@@ -6,8 +6,9 @@ import time
 from collections.abc import AsyncIterator
 
 from fastapi import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
+from service.kit.text import dumps_utf8
 from service.prediction import service as prediction_service
 from service.prediction.guards import ModelsRead, PredictionInvoke
 from service.prediction.schemas import ChatCompletionRequest, ModelList, ModelRead, PredictRequest, PredictResponse
@@ -50,7 +51,7 @@ async def create_chat_completion(body: ChatCompletionRequest, request: Request,
             ctx = await prediction_service.prepare_chat(rt, principal, body)
             data, outcome = await prediction_service.chat(rt, ctx)
             rec.outcome = outcome
-        return JSONResponse(data, headers={"X-Record-ID": rec.record_id})
+        return Response(dumps_utf8(data), media_type="application/json", headers={"X-Record-ID": rec.record_id})
     rec_cm = record_outcome(request, principal, route="/v1/chat/completions", model=body.model, started=started)
     rec = await rec_cm.__aenter__()
     try:

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from service.kit.text import UnicodeText, check_unicode
 
 
 class PredictRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    input: str = Field(description="The text to run the model on; personal data is removed before the model sees it.")
+    input: UnicodeText = Field(description="The text to run the model on; personal data is removed before the model sees it.")
     model: str | None = Field(default=None, max_length=128, description="A model id from GET /v1/models")
     parameters: dict[str, Any] = Field(default_factory=dict, max_length=32)
 
@@ -53,3 +55,8 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
     max_tokens: int | None = Field(default=None, ge=1)
     max_completion_tokens: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _unicode(self) -> ChatCompletionRequest:
+        check_unicode([m.model_dump() for m in self.messages])
+        return self

@@ -22,6 +22,7 @@ from typing import Any
 
 from service.auth.principal import Principal
 from service.errors import BadRequest, NotFound, PayloadTooLarge, Unprocessable
+from service.kit.text import dumps_utf8
 from service.prediction.client import UpstreamClient
 from service.prediction.local import LocalModel
 from service.prediction.registry import ModelSpec, Registry
@@ -281,7 +282,7 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
         return content, tools
 
     def sse(obj: dict[str, Any]) -> bytes:
-        return b"data: " + json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode() + b"\n\n"
+        return b"data: " + dumps_utf8(obj) + b"\n\n"
 
     async def generate() -> AsyncIterator[bytes]:
         template: dict[str, Any] = {}

@@ -250,6 +250,8 @@ def _not_local_part(text: str, i: int) -> bool:
     while e2 < len(text) and not text[e2].isspace():
         e2 += 1
     word = text[k2:e2]
+    if "@" in word:
+        return True  # "Maria at maria@example.org": the address follows; joining them would split it
     if any(a.islower() and b.isupper() for a, b in zip(word, word[1:])):
         return True  # camelCase after "at": code (stack traces), not a domain
     k = i + 4

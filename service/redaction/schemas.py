@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.kit.text import UnicodeText
+
 OperatorType = Literal["replace", "mask", "hash", "pseudonymize", "encrypt"]
 
 
@@ -18,11 +20,11 @@ class OperatorConfig(BaseModel):
 
 class RedactRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str
+    text: UnicodeText
     entities: list[str] | None = Field(default=None, max_length=64,
                                        description="Only these entity types (GET /v1/entities); default all")
     operator: OperatorConfig = Field(default_factory=OperatorConfig)
-    allow_list: list[str] = Field(default_factory=list, max_length=1000,
+    allow_list: list[UnicodeText] = Field(default_factory=list, max_length=1000,
                                   description="Values never redacted in this request")
 
 
@@ -50,7 +52,7 @@ class RedactBatchResponse(BaseModel):
 
 class DecryptRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str
+    text: UnicodeText
 
 
 class DecryptResponse(BaseModel):

@@ -203,3 +203,11 @@ def test_engine_is_safe_to_share_between_threads(engine):
     expected = [engine.redact(t).text for t in texts]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda t: engine.redact(t).text, texts)) == expected
+
+
+def test_spelled_at_before_a_real_address_does_not_swallow_it(engine) -> None:
+    text = "Contact Maria Gonzalez at maria.gonzalez@example.org today"
+    found = [(f.entity_type, text[f.start:f.end]) for f in engine.analyze(text)]
+    assert ("EMAIL_ADDRESS", "maria.gonzalez@example.org") in found
+    assert ("PERSON", "Maria Gonzalez") in found
+    assert "@example.org" not in engine.redact(text).text
