@@ -45,7 +45,7 @@ class TransformersModel:
 
     def __init__(self, spec: ModelSpec) -> None:
         try:
-            from transformers import pipeline
+            from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer, pipeline
         except ImportError:
             raise ConfigError(f"model {spec.id!r} needs the ml extra (pip install '.[ml]')") from None
         task = "text-classification" if spec.task == "sentiment" else spec.task
@@ -53,8 +53,10 @@ class TransformersModel:
         if not spec.path.is_dir():
             raise ConfigError(f"model {spec.id!r}: {spec.path} is not a directory")
         try:
-            self._pipe = pipeline(task, model=str(spec.path), tokenizer=str(spec.path), device=-1,
-                                  model_kwargs={"local_files_only": True})
+            auto = AutoModelForCausalLM if task == "text-generation" else AutoModelForSequenceClassification
+            model = auto.from_pretrained(str(spec.path), local_files_only=True)
+            tokenizer = AutoTokenizer.from_pretrained(str(spec.path), local_files_only=True)
+            self._pipe = pipeline(task, model=model, tokenizer=tokenizer, device=-1)
         except Exception as exc:  # noqa: BLE001 - reported as one line at start
             raise ConfigError(f"model {spec.id!r} could not be loaded from {spec.path} ({type(exc).__name__})") from None
         self.spec = spec
