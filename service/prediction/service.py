@@ -264,7 +264,7 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
         if f is None:
             return None
         if channel not in guards:
-            guards[channel] = StreamGuard(lambda text: f.finish(text, channel), f.spans)
+            guards[channel] = StreamGuard(lambda context, text: f.finish(text, channel, context), f.spans)
         return guards[channel]
 
     def feed(channel: str, text: str) -> str:

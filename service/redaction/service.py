@@ -55,13 +55,30 @@ class OutputFilter:
         # What the model said with every value still a placeholder: the form that may be stored.
         self.redacted: dict[str, list[str]] = {}
 
-    def finish(self, text: str, channel: str = "0") -> str:
+    def finish(self, text: str, channel: str = "0", context: str = "") -> str:
+        """Filter `text`; `context` is raw text that came right before it (already sent), which the
+        detector reads too, so a value introduced there ("password is ...") is still recognised."""
         if not text:
             return text
-        result = self.engine.redact(text)
-        self.found.update(item.entity_type for item in result.items)
-        self.redacted.setdefault(channel, []).append(result.text)
-        return self.vault.restore(result.text)
+        if not context:
+            result = self.engine.redact(text)
+            redacted = result.text
+            self.found.update(item.entity_type for item in result.items)
+        else:
+            offset = len(context)
+            parts, pos = [], 0
+            for f in self.engine.analyze(context + text):
+                if f.end <= offset:
+                    continue
+                start = max(f.start - offset, 0)
+                parts.append(text[pos:start])
+                parts.append(f"<{f.entity_type}>")
+                pos = f.end - offset
+                self.found[f.entity_type] += 1
+            parts.append(text[pos:])
+            redacted = "".join(parts)
+        self.redacted.setdefault(channel, []).append(redacted)
+        return self.vault.restore(redacted)
 
     def redacted_text(self, channel: str = "0") -> str:
         return "".join(self.redacted.get(channel, ()))
