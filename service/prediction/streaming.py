@@ -23,18 +23,23 @@ MAX_HOLD = 96
 TAIL_TOKENS = 4
 _PLACEHOLDER_START = re.compile(r"<[A-Z0-9_]{0,64}$")
 _TOKEN = re.compile(r"\S+")
+_PUNCT = ".,;:!?\"'()[]{}"
 _CONNECTORS = frozenset({"at", "dot", "[at]", "(at)", "{at}", "[dot]", "(dot)", "{dot}", "@", "."})
 _CONTEXT = frozenset({
     "password", "passwd", "pwd", "pass", "secret", "token", "key", "apikey", "api_key", "ssn", "iban", "card",
     "phone", "tel", "mobile", "email", "e-mail", "mail", "dob", "born", "birth", "account", "pin", "name",
     "address", "passport", "license", "licence", "social", "security", "number", "no", "nr", "id",
 })
-# Capitalised words that start sentences far more often than they name anyone.
+# Common words: capitalised, they start sentences far more often than they name anyone; none of
+# them is plausibly the first part of an address, so they need no look-ahead.
 _STARTERS = frozenset("""
 a an and as at be but by can do does for from he her here hi his how i if in is it its let my no not
 of ok okay on or our please she so sure thanks thank that the their then there these they this to
 today we well what when where which who why will with yes you your yes note first next finally also
 however sorry hello great certainly of course here's i'm it's that's there's let's you're we're
+are was were been has have had would could should may might must shall about after all any because
+before between both each few more most other some such than too very just only own same into over
+under again further once during out up down off above below through said says say
 """.split())
 
 CONTEXT_CHARS = 64
@@ -87,7 +92,11 @@ class StreamGuard:
         # the last token is unfinished unless whitespace follows it; the last finished one is held too,
         # because what comes next may join it ("john" + " at example dot com")
         complete = tokens if pending[-1].isspace() else tokens[:-1]
-        cut = complete[-1][0] if complete else tokens[-1][0]
+        cut = len(pending) if pending[-1].isspace() else tokens[-1][0]
+        if complete:
+            last = pending[complete[-1][0]:complete[-1][1]]
+            if last.strip(_PUNCT).lower() not in _STARTERS:  # a common word cannot start an address
+                cut = min(cut, complete[-1][0])
         # a run of suspicious tokens reaching the end may be one value still being written
         # ("DE89 3704 0044 ...", "+1 415 555 ..."): hold all of it
         i = len(complete) - 1
