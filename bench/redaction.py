@@ -29,7 +29,9 @@ import sys
 import time
 from collections import defaultdict
 
-from bench.corpus import build_corpus
+sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parents[1]))
+
+from bench.corpus import build_corpus  # noqa: E402
 from service.redaction.engine import RedactionEngine
 from service.redaction.normalize import normalize
 
@@ -205,9 +207,38 @@ def run_baseline(texts: list[str], rounds: int = 5) -> float:
     return nbytes / statistics.median(times) / 1e6
 
 
-def run_http(engine: RedactionEngine, texts: list[str]) -> dict | None:  # pragma: no cover - lead's part
-    """Placeholder: the web layer adds app-vs-bare-endpoint measurement here."""
-    return None
+def run_http(engine: RedactionEngine, texts: list[str], seconds: int = 5, rounds: int = 3) -> str | None:
+    """POST /v1/redact of ~300-byte texts (API key auth, rate limit guard, record) on one worker pinned to
+    core 0, against the bare FastAPI POST (pydantic body in, declared return type) on the same core,
+    interleaved; wrk on core 1. Target (issue 5): at least 30% of the bare endpoint's throughput."""
+    import json
+    import shutil
+
+    from bench.harness import bare, cli, gateway, median_runs, prepare, wrk
+
+    if not shutil.which("wrk"):
+        return "HTTP: skipped (needs wrk: apt-get install wrk)"
+    sample = next(t for t in texts if 250 <= len(t.encode()) <= 350)
+    body = json.dumps({"text": sample})
+    env = prepare()
+    client = cli(env, "create-client", "--name", "bench", "--role", "redactor")
+    key = cli(env, "create-key", "--client", client["client_id"])["api_key"]
+    post = {"Content-Type": "application/json"}
+    runs: dict[str, list[dict]] = {"bare": [], "redact": []}
+    with gateway(env, cpu="0") as base, bare(cpu="0") as bare_base:
+        targets = {"bare": (f"{bare_base}/bare", json.dumps({"input": sample}), post),
+                   "redact": (f"{base}/v1/redact", body, {**post, "Authorization": f"Bearer {key}"})}
+        for url, b, h in targets.values():
+            wrk(url, method="POST", body=b, headers=h, seconds=1)
+        for _ in range(rounds):
+            for name, (url, b, h) in targets.items():
+                runs[name].append(wrk(url, method="POST", body=b, headers=h, seconds=seconds))
+    med = {k: median_runs(v) for k, v in runs.items()}
+    ratio = med["redact"]["rps"] / med["bare"]["rps"]
+    return (f"HTTP, {len(sample.encode())}-byte text, wrk -c32: bare FastAPI {med['bare']['rps']:,.0f} req/s; "
+            f"/v1/redact {med['redact']['rps']:,.0f} req/s (p50 {med['redact']['p50_ms']:.2f} ms, "
+            f"p99 {med['redact']['p99_ms']:.2f} ms, non-2xx {med['redact']['errors']:.0f}) = {ratio:.0%} of bare; "
+            f"target >= 30% {'OK' if ratio >= 0.30 else 'BELOW TARGET'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="print leaked values and false positives")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--no-perf", action="store_true")
+    ap.add_argument("--no-http", action="store_true", help="skip the through-HTTP comparison")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     engine = RedactionEngine.default()
@@ -237,9 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"in-process, typical prompts: {r2['texts']} texts, {r2['bytes'] / r2['texts']:.0f} B avg, "
               f"{r2['texts_per_s']:.0f} texts/s, {r2['mb_per_s']:.2f} MB/s (best {r2['mb_per_s_best']:.2f}); "
               f"baseline {run_baseline(typical, args.rounds):.2f} MB/s")
-        h = run_http(engine, texts)
-        if h:
-            print(h)
+        if not args.no_http:
+            print(run_http(engine, texts))
     return 0
 
 

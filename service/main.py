@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.authenticator = authenticator
         engine_ = redaction_service.build_engine(str(settings.recognizers_file) if settings.recognizers_file else None)
         app.state.redaction = engine_
+        app.state.entity_names = frozenset(name for name, _ in engine_.entity_types())
         app.state.redaction_hash_key = redaction_service.hash_operator_key(settings.pepper_bytes)
         registry = load_registry(settings.models_file)
         upstream = (UpstreamClient(app.state.http, settings.upstream_url,
