@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -51,7 +52,49 @@ def _cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare_metrics_dir(settings: Settings) -> Path:
+    """A fresh prometheus multiprocess directory for this server, set in the environment so that every
+    worker (spawned below) counts into it. Must run before anything imports prometheus_client; stale
+    directories of servers no longer running are removed."""
+    import shutil
+
+    explicit = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if explicit:  # the operator's directory: only our kind of file is removed from it
+        path = Path(explicit)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for old in path.glob("*.db"):
+            old.unlink(missing_ok=True)
+        return path
+    parent = settings.data_dir / "prometheus"
+    parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for old in parent.iterdir():
+        if old.name.isdigit() and not _pid_alive(int(old.name)):
+            shutil.rmtree(old, ignore_errors=True)
+    path = parent / str(os.getpid())
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    if "prometheus_client.values" in sys.modules:  # imported early after all: switch it over
+        from prometheus_client import values
+
+        values.ValueClass = values.get_value_class()
+    return path
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    metrics_dir = _prepare_metrics_dir(settings)
+    import shutil
+
     import uvicorn
 
     from service.observability.logging import uvicorn_log_config
@@ -68,19 +111,35 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
         build_engine(str(settings.recognizers_file) if settings.recognizers_file else None)
         load_local_models(list(load_registry(settings.models_file).models.values()))
+        from service.records.cli import check_master_keys
+
+        check_master_keys(settings)
     except ConfigError as exc:
         return _fail(f"configuration error: {exc}")
+    if settings.metrics_address:
+        from service.observability.metrics import start_listener
+
+        try:
+            start_listener(settings.metrics_address)
+        except OSError as exc:
+            return _fail(f"cannot listen for metrics on {settings.metrics_address} ({type(exc).__name__})", 1)
+        print(f"gateway: metrics without authentication on http://{settings.metrics_address}/metrics",
+              file=sys.stderr)
     scheme = "https" if args.ssl_certfile else "http"
     print(f"gateway: serving on {scheme}://{args.host}:{args.port} (Swagger UI at {scheme}://{args.host}:{args.port}/docs)",
           file=sys.stderr)
-    uvicorn.run(
-        "service.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-        ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
-        # X-Forwarded-* are handled by our middleware, and only from GATEWAY_TRUSTED_PROXIES.
-        proxy_headers=False, server_header=False, access_log=False,
-        log_config=uvicorn_log_config(settings.log_level, settings.log_format),
-        timeout_graceful_shutdown=10,
-    )
+    try:
+        uvicorn.run(
+            "service.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+            ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile,
+            # X-Forwarded-* are handled by our middleware, and only from GATEWAY_TRUSTED_PROXIES.
+            proxy_headers=False, server_header=False, access_log=False,
+            log_config=uvicorn_log_config(settings.log_level, settings.log_format),
+            timeout_graceful_shutdown=10,
+        )
+    finally:  # (after SIGTERM uvicorn re-raises the signal and this never runs: the next start cleans up)
+        if metrics_dir.parent == settings.data_dir / "prometheus":
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
@@ -126,7 +185,7 @@ def _cmd_create_client(settings: Settings, args: argparse.Namespace) -> int:
             async with sessionmaker() as session:
                 client, secret = await auth_service.create_client(
                     session, auth, name=args.name, roles=args.role, rate_limit_per_minute=args.rate_limit,
-                    actor="cli")
+                    tokens_per_minute=args.tokens_per_minute, actor="cli")
                 await session.commit()
         print(json.dumps({"client_id": client.id, "client_secret": secret, "roles": client.roles,
                           "scopes": ordered(scopes_for_roles(client.roles))}))
@@ -143,7 +202,7 @@ def _cmd_create_key(settings: Settings, args: argparse.Namespace) -> int:
             async with sessionmaker() as session:
                 key, api_key = await auth_service.create_key(
                     session, auth, args.client, name=args.name, scopes=args.scope or None,
-                    rate_limit_per_minute=args.rate_limit, actor="cli")
+                    rate_limit_per_minute=args.rate_limit, tokens_per_minute=args.tokens_per_minute, actor="cli")
                 await session.commit()
         print(json.dumps({"key_id": key.id, "api_key": api_key, "scopes": key.scopes}))
         return 0
@@ -164,6 +223,18 @@ def _cmd_rotate_signing_key(settings: Settings, args: argparse.Namespace) -> int
     return _run_async(run())
 
 
+def _cmd_rotate_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from service.records import cli as records_cli
+
+    return records_cli.rotate_keys(settings)
+
+
+def _cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from service.records import cli as records_cli
+
+    return records_cli.purge(settings, args.older_than)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gateway", description="LLM privacy and security gateway")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -182,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     client.add_argument("--name", required=True)
     client.add_argument("--role", action="append", required=True, choices=["admin", "auditor", "predictor", "redactor"])
     client.add_argument("--rate-limit", type=int, default=None, help="requests per minute")
+    client.add_argument("--tokens-per-minute", type=int, default=None, help="model tokens per minute")
     client.set_defaults(handler=_cmd_create_client)
 
     key = sub.add_parser("create-key", help="create an API key for a client; prints it once")
@@ -189,10 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--scope", action="append", help="repeat for several; default: all the client's scopes")
     key.add_argument("--name")
     key.add_argument("--rate-limit", type=int, default=None, help="requests per minute")
+    key.add_argument("--tokens-per-minute", type=int, default=None, help="model tokens per minute")
     key.set_defaults(handler=_cmd_create_key)
 
     sub.add_parser("rotate-signing-key", help="make a new current JWT signing key").set_defaults(
         handler=_cmd_rotate_signing_key)
+    sub.add_parser("rotate-keys", help="re-wrap client data keys (and signing keys) under the first master key"
+                   ).set_defaults(handler=_cmd_rotate_keys)
+    purge = sub.add_parser("purge", help="delete records older than the retention period")
+    purge.add_argument("--older-than", type=int, default=None, metavar="DAYS")
+    purge.set_defaults(handler=_cmd_purge)
     return parser
 
 

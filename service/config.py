@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     recognizers_file: Path | None = None
 
     record_retention_days: int = Field(default=30, ge=0)
+    record_content: Literal["redacted", "metadata"] = Field(
+        default="redacted", description="What records keep: redacted input and output, or metadata only")
     store_raw_input: bool = False
 
     force_https: bool = False
@@ -92,14 +94,28 @@ class Settings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
-    metrics_address: str | None = None
+    metrics_address: str | None = Field(default=None, description="host:port of a separate /metrics listener "
+                                        "without authentication (loopback only unless metrics_allow_remote)")
+    metrics_allow_remote: bool = Field(default=False, description="Allow a non-loopback GATEWAY_METRICS_ADDRESS")
+
+    # Unusual activity: this many events of one kind from one client or source address within the
+    # window open an episode (one `anomaly.detected` audit event); it ends after a quiet period.
+    anomaly_window_seconds: int = Field(default=60, ge=1, le=86_400)
+    anomaly_quiet_seconds: int = Field(default=300, ge=1, le=86_400)
+    anomaly_auth_failures: int = Field(default=10, ge=1)
+    anomaly_scope_denials: int = Field(default=20, ge=1)
+    anomaly_rate_limited: int = Field(default=100, ge=1)
+    anomaly_pii_blocked: int = Field(default=20, ge=1)
+    anomaly_auto_disable: bool = Field(default=False, description="Disable a client whose authentication-failure "
+                                       "or scope-denial episode reaches anomaly_auto_disable_after events")
+    anomaly_auto_disable_after: int = Field(default=100, ge=1)
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("database_url", "redis_url", "upstream_url", mode="before")
+    @field_validator("database_url", "redis_url", "upstream_url", "metrics_address", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -133,6 +149,23 @@ class Settings(BaseSettings):
         return tuple(nets)
 
 
+def parse_address(value: str) -> tuple[str, int]:
+    """`host:port` or `[v6]:port` → (host, port); raises ValueError."""
+    host, sep, port = value.strip().rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536 or not host:
+        raise ValueError("expected host:port")
+    return host.strip("[]"), int(port)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _validate(settings: Settings) -> None:
     keys = settings.master_key_list
     if not keys:
@@ -152,6 +185,14 @@ def _validate(settings: Settings) -> None:
                           "seconds (about 23 days of lockout state)")
     if settings.upstream_url and not settings.upstream_url.startswith(("http://", "https://")):
         raise ConfigError("GATEWAY_UPSTREAM_URL must be an http(s) URL ending in /v1")
+    if settings.metrics_address:
+        try:
+            host, _ = parse_address(settings.metrics_address)
+        except ValueError:
+            raise ConfigError("GATEWAY_METRICS_ADDRESS must be host:port (for example 127.0.0.1:9464)") from None
+        if not is_loopback(host) and not settings.metrics_allow_remote:
+            raise ConfigError("GATEWAY_METRICS_ADDRESS is not a loopback address and that listener has no "
+                              "authentication; set GATEWAY_METRICS_ALLOW_REMOTE=true if the network is trusted")
     if settings.production:
         if _is_placeholder(pepper):
             raise ConfigError("GATEWAY_KEY_PEPPER looks like a placeholder; set a random value in production")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,7 +22,9 @@ from service.db import create_engine, create_sessionmaker
 from service.errors import install_exception_handlers
 from service.kit.batching import BatchWriter
 from service.kit.crypto import master_fernet
-from service.observability import health
+from service.kit.keystore import DataKeyStore
+from service.observability import health, metrics
+from service.observability.anomaly import AnomalyDetector
 from service.observability.logging import configure_logging
 from service.observability.middleware import GatewayMiddleware
 from service.openapi import install_openapi
@@ -30,6 +33,8 @@ from service.prediction.client import UpstreamClient
 from service.prediction.local import load_local_models
 from service.prediction.registry import load_registry
 from service.prediction.service import PredictionRuntime
+from service.records import router as records_router
+from service.records.retention import retention_loop
 from service.ratelimit.backend import BackendUnavailable, MemoryBackend, RateLimitBackend, RedisBackend
 from service.ratelimit.service import RateLimiter, backend_unavailable_handler
 from service.redaction import router as redaction_router
@@ -43,7 +48,8 @@ paste an API key (`gk_...`) as a bearer token."""
 def build_ratelimit_backend(settings: Settings) -> RateLimitBackend:
     if settings.redis_url:
         return RedisBackend(settings.redis_url, prefix=f"{settings.redis_key_prefix}rl:",
-                            failure_mode=settings.rate_limit_failure_mode)
+                            failure_mode=settings.rate_limit_failure_mode,
+                            on_error=metrics.ratelimit_backend_error)
     return MemoryBackend()
 
 
@@ -68,12 +74,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         writer.start()
         app.state.writer = writer
         app.state.audit = AuditLog(writer)
+        app.state.anomaly = AnomalyDetector.from_settings(settings, app.state.audit, sessionmaker)
+        metrics.start_process()
         lockout = Lockout(backend, limit=settings.auth_failure_limit, period_seconds=settings.auth_lockout_seconds)
         authenticator = Authenticator(settings, sessionmaker, master_fernet(settings.master_key_list),
                                       app.state.audit, lockout)
         app.state.authenticator = authenticator
+        app.state.keystore = DataKeyStore(sessionmaker, master_fernet(settings.master_key_list))
+        retention: asyncio.Task[None] | None = None
         engine_ = redaction_service.build_engine(str(settings.recognizers_file) if settings.recognizers_file else None)
         app.state.redaction = engine_
+        app.state.redaction_pool = redaction_service.OffloadPool(
+            str(settings.recognizers_file) if settings.recognizers_file else None)
         app.state.entity_names = frozenset(name for name, _ in engine_.entity_types())
         app.state.redaction_hash_key = redaction_service.hash_operator_key(settings.pepper_bytes)
         registry = load_registry(settings.models_file)
@@ -81,20 +93,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    settings.upstream_api_key.get_secret_value() if settings.upstream_api_key else None,
                                    retries=settings.upstream_retries) if settings.upstream_url else None)
         app.state.prediction = PredictionRuntime(registry, load_local_models(list(registry.models.values())),
-                                                 upstream, engine_, settings.max_text_chars)
+                                                 upstream, engine_, settings.max_text_chars, app.state.limiter)
         try:
+            await app.state.keystore.verify_all()  # a wrong master key stops here, before anything else
             await authenticator.start()
+            retention = asyncio.get_running_loop().create_task(retention_loop(app), name="record-retention")
             # Start-up allocations are long-lived: move them out of the collector's way so full
             # collections stay in the low milliseconds instead of tens of them.
             gc.collect()
             gc.freeze()
             yield
         finally:
+            if retention is not None:
+                retention.cancel()
+            app.state.redaction_pool.close()
             await authenticator.close()
             await writer.close()
             await backend.close()
             await app.state.http.aclose()
             await engine.dispose()
+            await app.state.anomaly.close()
+            metrics.stop_process()
 
     app = FastAPI(
         title="LLM Privacy Gateway",
@@ -112,8 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(OAuthError, auth_router.oauth_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(BackendUnavailable, backend_unavailable_handler)  # type: ignore[arg-type]
     app.add_middleware(GatewayMiddleware, settings=settings)
-    routers = [health.router, auth_router.oauth_router, auth_router.admin_router, audit_router.router,
-               redaction_router.router, prediction_router.router]
+    routers = [health.router, metrics.metrics_router(), auth_router.oauth_router, auth_router.admin_router, audit_router.router,
+               redaction_router.router, prediction_router.router, records_router.router]
     for router in routers:
         app.include_router(router)
     install_openapi(app, routers)

@@ -36,6 +36,7 @@ class Action:
     KEY_CREATED = "key.created"
     KEY_REVOKED = "key.revoked"
     SIGNING_KEY_ROTATED = "signing_key.rotated"
+    ANOMALY_DETECTED = "anomaly.detected"
 
 
 @dataclass(frozen=True, slots=True)

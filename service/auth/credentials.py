@@ -60,6 +60,7 @@ class ClientInfo:
     roles: tuple[str, ...]
     disabled: bool
     rate_limit_per_minute: int | None
+    tokens_per_minute: int | None
     pii_policy: str
 
     def __repr__(self) -> str:
@@ -198,7 +199,8 @@ class Authenticator:
             return None
         info = ClientInfo(id=client.id, secret_hash=client.secret_hash, roles=tuple(client.roles),
                           disabled=client.disabled_at is not None,
-                          rate_limit_per_minute=client.rate_limit_per_minute, pii_policy=client.pii_policy)
+                          rate_limit_per_minute=client.rate_limit_per_minute,
+                          tokens_per_minute=client.tokens_per_minute, pii_policy=client.pii_policy)
         self._cache(self._clients, client_id, info, epoch)
         return info
 
@@ -303,7 +305,7 @@ class Authenticator:
         scopes = frozenset(claims.get("scope", "").split()) & scopes_for_roles(info.roles)
         principal = Principal(client_id=info.id, scopes=scopes, roles=info.roles, jti=claims["jti"],
                               expires_at=float(claims["exp"]), rate_limit_per_minute=info.rate_limit_per_minute,
-                              pii_policy=info.pii_policy, credential="token")
+                              tokens_per_minute=info.tokens_per_minute, pii_policy=info.pii_policy, credential="token")
         self._cache(self._tokens, digest, (principal, float(claims["exp"])), epoch)
         return principal
 
@@ -338,6 +340,7 @@ class Authenticator:
         scopes = frozenset(key.scopes) & scopes_for_roles(info.roles)
         principal = Principal(client_id=info.id, scopes=scopes, roles=info.roles, key_id=key.id,
                               rate_limit_per_minute=key.rate_limit_per_minute or info.rate_limit_per_minute,
+                              tokens_per_minute=key.tokens_per_minute or info.tokens_per_minute,
                               pii_policy=info.pii_policy, credential="api_key")
         entry = _KeyEntry(secret_hash=key.secret_hash, principal=principal,
                           expires_at=key.expires_at.timestamp() if key.expires_at else None,

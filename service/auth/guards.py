@@ -20,6 +20,7 @@ from service.audit.service import Action, AuditContext
 from service.auth.exceptions import RoleMissing, ScopeMissing
 from service.auth.principal import Principal, get_principal
 from service.auth.scopes import Scope
+from service.observability import anomaly, metrics
 from service.ratelimit.guards import enforce_rate_limit
 
 
@@ -36,14 +37,31 @@ class RequireScopes:
         missing = [s for s in self.scopes if s not in principal.scopes]
         if missing:
             state = request.scope.get("state", {})
+            metrics.guard_refused("insufficient_scope")
             await request.app.state.audit.record(
                 Action.SCOPE_DENIED, ctx=AuditContext(state.get("request_id"), state.get("client_ip")),
                 outcome="refused", actor=principal.client_id, target=principal.key_id,
                 reason="insufficient_scope", details={"needed": list(self.scopes)})
+            await _report(request, anomaly.SCOPE_DENIALS, principal)
             raise ScopeMissing(list(self.scopes))
         if self.roles and not self.roles & set(principal.roles):
+            metrics.guard_refused("insufficient_role")
+            state = request.scope.get("state", {})
+            await request.app.state.audit.record(
+                Action.SCOPE_DENIED, ctx=AuditContext(state.get("request_id"), state.get("client_ip")),
+                outcome="refused", actor=principal.client_id, target=principal.key_id,
+                reason="insufficient_role", details={"needed_roles": sorted(self.roles)})
+            await _report(request, anomaly.SCOPE_DENIALS, principal)
             raise RoleMissing("This operation needs one of the roles: " + ", ".join(sorted(self.roles)) + ".")
         return principal
+
+
+async def _report(request: Request, kind: str, principal: Principal) -> None:
+    detector = getattr(request.app.state, "anomaly", None)
+    if detector is not None:
+        state = request.scope.get("state", {})
+        await detector.report(kind, client_id=principal.client_id, source_ip=state.get("client_ip"),
+                              request_id=state.get("request_id"))
 
 
 def require(*scopes: str, roles: tuple[str, ...] = ()) -> type[Principal]:

@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from service.auth.exceptions import InvalidCredential
+from service.audit.service import Action, AuditContext
+from service.auth.exceptions import AuthLockedOut, InvalidCredential
 from service.auth.roles import READ_ALL_ROLES
+from service.observability import anomaly, metrics
 
 @dataclass(frozen=True, slots=True)
 class Principal:
@@ -19,6 +21,7 @@ class Principal:
     jti: str | None = None
     expires_at: float | None = None
     rate_limit_per_minute: int | None = None
+    tokens_per_minute: int | None = None
     pii_policy: str = "redact"
     credential: str = field(default="token")
 
@@ -56,13 +59,27 @@ async def get_principal(request: Request) -> Principal:
         return principal
     credential = bearer_credential(request)
     authenticator = request.app.state.authenticator
-    if not credential:
-        await authenticator.check_source_allowed(state.get("client_ip"))
-        # API.md: a missing credential gets the same `invalid_token` answer as a wrong one.
-        error = InvalidCredential("missing" if credential is None else "malformed")
-        await authenticator.note_failure(error.reason, state.get("client_ip"), state.get("request_id"))
-        raise error
-    principal = await authenticator.authenticate(credential, state.get("client_ip"), state.get("request_id"))
+    client_ip, request_id = state.get("client_ip"), state.get("request_id")
+    try:
+        if not credential:
+            await authenticator.check_source_allowed(client_ip)
+            # API.md: a missing credential gets the same `invalid_token` answer as a wrong one.
+            error = InvalidCredential("missing" if credential is None else "malformed")
+            await authenticator.note_failure(error.reason, client_ip, request_id)
+            raise error
+        principal = await authenticator.authenticate(credential, client_ip, request_id)
+    except (InvalidCredential, AuthLockedOut) as exc:
+        reason = exc.reason if isinstance(exc, InvalidCredential) else "locked_out"
+        metrics.guard_refused(reason)
+        detector = getattr(request.app.state, "anomaly", None)
+        if detector is not None:
+            if reason == "locked_out" and client_ip and detector.first_in(f"locked:ip:{client_ip}"):
+                await request.app.state.audit.record(
+                    Action.AUTH_LOCKED, ctx=AuditContext(request_id, client_ip), outcome="refused",
+                    actor=f"ip:{client_ip}", reason="locked_out")
+            await detector.report(anomaly.AUTH_FAILURES, source_ip=client_ip, request_id=request_id)
+        raise
+    metrics.guard_authenticated(principal.credential)
     state["principal_id"] = principal.client_id
     state["principal"] = principal
     return principal

@@ -23,6 +23,7 @@ from service.auth.scopes import Scope
 from service.db import SessionDep
 from service.kit.pagination import decode_cursor, encode_cursor
 from service.models import ApiClient, ApiKey
+from service.observability import metrics
 from service.ratelimit.guards import enforce_token_endpoint_limit
 from service.routing import protected_router, public_router
 
@@ -92,6 +93,7 @@ async def issue_token(
         raise OAuthError("unsupported_grant_type", "Only the client_credentials grant is supported.")
     issued = auth_service.issue_token(auth, client, scope)
     await auth.audit.record(Action.TOKEN_ISSUED, ctx=ctx, actor=client.id, details={"scope": issued.scope})
+    metrics.token_issued()
     body = TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope)
     return JSONResponse(body.model_dump(), headers=NO_STORE)
 
@@ -163,13 +165,14 @@ async def get_current_principal(principal: Authenticated) -> PrincipalRead:
 def _client_read(client: ApiClient) -> dict:  # type: ignore[type-arg]
     return dict(client_id=client.id, name=client.name, roles=list(client.roles),
                 scopes=ordered(scopes_for_roles(client.roles)), rate_limit_per_minute=client.rate_limit_per_minute,
-                pii_policy=client.pii_policy, disabled=client.disabled_at is not None, created_at=client.created_at,
+                tokens_per_minute=client.tokens_per_minute, pii_policy=client.pii_policy, disabled=client.disabled_at is not None, created_at=client.created_at,
                 updated_at=client.updated_at)
 
 
 def _key_read(key: ApiKey) -> dict:  # type: ignore[type-arg]
     return dict(key_id=key.id, client_id=key.client_id, name=key.name, scopes=list(key.scopes),
-                rate_limit_per_minute=key.rate_limit_per_minute, created_at=key.created_at,
+                rate_limit_per_minute=key.rate_limit_per_minute, tokens_per_minute=key.tokens_per_minute,
+                created_at=key.created_at,
                 expires_at=key.expires_at, last_used_at=key.last_used_at, revoked=key.revoked_at is not None)
 
 
@@ -179,7 +182,7 @@ async def create_client(body: ClientCreate, request: Request, session: SessionDe
     client, secret = await auth_service.create_client(
         session, auth, name=body.name, roles=[r.value for r in body.roles],
         rate_limit_per_minute=body.rate_limit_per_minute, pii_policy=body.pii_policy,
-        actor=principal.client_id, ctx=_ctx(request))
+        tokens_per_minute=body.tokens_per_minute, actor=principal.client_id, ctx=_ctx(request))
     response.headers["Location"] = f"/v1/clients/{client.id}"
     return ClientCreated(**_client_read(client), client_secret=secret)
 
@@ -207,7 +210,7 @@ async def update_client(client_id: str, body: ClientUpdate, request: Request, se
     changes = body.model_dump(exclude_unset=True)
     if "roles" in changes and changes["roles"] is not None:
         changes["roles"] = [r.value if hasattr(r, "value") else r for r in changes["roles"]]
-    changes = {k: v for k, v in changes.items() if v is not None or k == "rate_limit_per_minute"}
+    changes = {k: v for k, v in changes.items() if v is not None or k in ("rate_limit_per_minute", "tokens_per_minute")}
     client = await auth_service.update_client(session, client_id, changes, actor=principal.client_id, ctx=_ctx(request))
     return ClientRead(**_client_read(client))
 
@@ -226,7 +229,7 @@ async def create_key(client_id: str, body: KeyCreate, request: Request, session:
     key, api_key = await auth_service.create_key(
         session, auth, client_id, name=body.name, scopes=[s.value for s in body.scopes] if body.scopes else None,
         expires_at=body.expires_at, rate_limit_per_minute=body.rate_limit_per_minute,
-        actor=principal.client_id, ctx=_ctx(request))
+        tokens_per_minute=body.tokens_per_minute, actor=principal.client_id, ctx=_ctx(request))
     return KeyCreated(**_key_read(key), api_key=api_key)
 
 

@@ -53,6 +53,8 @@ class ClientCreate(BaseModel):
     name: str = Name
     roles: list[Role] = Field(min_length=1, max_length=4)
     rate_limit_per_minute: int | None = RateLimitField
+    tokens_per_minute: int | None = Field(default=None, ge=1, le=1_000_000_000,
+                                          description="Model tokens per minute (prompt + completion)")
     pii_policy: Literal["redact", "block", "allow"] = "redact"
 
 
@@ -61,6 +63,7 @@ class ClientUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
     roles: list[Role] | None = Field(default=None, min_length=1, max_length=4)
     rate_limit_per_minute: int | None = RateLimitField
+    tokens_per_minute: int | None = Field(default=None, ge=1, le=1_000_000_000)
     pii_policy: Literal["redact", "block", "allow"] | None = None
     disabled: bool | None = None
 
@@ -71,6 +74,7 @@ class ClientRead(BaseModel):
     roles: list[str]
     scopes: list[str]
     rate_limit_per_minute: int | None
+    tokens_per_minute: int | None = None
     pii_policy: str
     disabled: bool
     created_at: datetime
@@ -92,6 +96,7 @@ class KeyCreate(BaseModel):
     scopes: list[Scope] | None = Field(default=None, min_length=1, max_length=5)
     expires_at: datetime | None = None
     rate_limit_per_minute: int | None = RateLimitField
+    tokens_per_minute: int | None = Field(default=None, ge=1, le=1_000_000_000)
 
 
 class KeyRead(BaseModel):
@@ -100,6 +105,7 @@ class KeyRead(BaseModel):
     name: str | None
     scopes: list[str]
     rate_limit_per_minute: int | None
+    tokens_per_minute: int | None = None
     created_at: datetime
     expires_at: datetime | None
     last_used_at: datetime | None

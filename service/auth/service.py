@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.audit.service import Action, AuditContext, record_in
 from service.auth.credentials import KEY_PREFIX, Authenticator, ClientInfo
-from service.auth.exceptions import InvalidCredential, OAuthError
+from service.auth.exceptions import AuthLockedOut, InvalidCredential, OAuthError
 from service.auth.principal import Principal
 from service.auth.repository import AuthStateRepository, ClientRepository, KeyRepository, RevocationRepository
 from service.auth.roles import Role, ordered, scopes_for_roles
@@ -30,6 +30,7 @@ from service.errors import BadRequest, NotFound, Unprocessable
 from service.kit.crypto import generate_id, generate_secret
 from service.models import ApiClient, ApiKey
 from service.models.types import utcnow
+from service.observability import anomaly, metrics
 
 PII_POLICIES = ("redact", "block", "allow")
 
@@ -54,13 +55,15 @@ def _check_roles(roles: Sequence[str]) -> list[str]:
 # -- clients ---------------------------------------------------------------------------------------
 async def create_client(session: AsyncSession, auth: Authenticator, *, name: str, roles: Sequence[str],
                         rate_limit_per_minute: int | None = None, pii_policy: str = "redact",
-                        actor: str | None = None, ctx: AuditContext | None = None) -> tuple[ApiClient, str]:
+                        tokens_per_minute: int | None = None, actor: str | None = None,
+                        ctx: AuditContext | None = None) -> tuple[ApiClient, str]:
     roles = _check_roles(roles)
     if pii_policy not in PII_POLICIES:
         raise Unprocessable("pii_policy must be one of redact, block, allow.")
     secret = generate_secret(32)
     client = ApiClient(id=f"cl_{generate_id(8)}", name=name, secret_hash=auth.hash_client_secret(secret),
-                       roles=roles, rate_limit_per_minute=rate_limit_per_minute, pii_policy=pii_policy)
+                       roles=roles, rate_limit_per_minute=rate_limit_per_minute, pii_policy=pii_policy,
+                       tokens_per_minute=tokens_per_minute)
     await ClientRepository(session).add(client)
     record_in(session, Action.CLIENT_CREATED, ctx=ctx, actor=actor, target=client.id, details={"roles": roles})
     return client, secret
@@ -86,6 +89,8 @@ async def update_client(session: AsyncSession, client_id: str, changes: dict[str
         client.name = changes["name"]
     if "rate_limit_per_minute" in changes:
         client.rate_limit_per_minute = changes["rate_limit_per_minute"]
+    if "tokens_per_minute" in changes:
+        client.tokens_per_minute = changes["tokens_per_minute"]
     if "pii_policy" in changes:
         if changes["pii_policy"] not in PII_POLICIES:
             raise Unprocessable("pii_policy must be one of redact, block, allow.")
@@ -115,8 +120,8 @@ async def disable_client(session: AsyncSession, client_id: str, *, actor: str | 
 # -- API keys --------------------------------------------------------------------------------------
 async def create_key(session: AsyncSession, auth: Authenticator, client_id: str, *, name: str | None = None,
                      scopes: Sequence[str] | None = None, expires_at: datetime | None = None,
-                     rate_limit_per_minute: int | None = None, actor: str | None = None,
-                     ctx: AuditContext | None = None) -> tuple[ApiKey, str]:
+                     rate_limit_per_minute: int | None = None, tokens_per_minute: int | None = None,
+                     actor: str | None = None, ctx: AuditContext | None = None) -> tuple[ApiKey, str]:
     client = await get_client(session, client_id)
     if client.disabled_at is not None:
         raise Unprocessable("The client is disabled.")
@@ -132,7 +137,8 @@ async def create_key(session: AsyncSession, auth: Authenticator, client_id: str,
             raise Unprocessable("expires_at must be in the future.")
     key_id, secret = generate_id(8), generate_secret(32)
     key = ApiKey(id=key_id, client_id=client.id, name=name, secret_hash=auth.hash_api_key_secret(secret),
-                 scopes=ordered(wanted), expires_at=expires_at, rate_limit_per_minute=rate_limit_per_minute)
+                 scopes=ordered(wanted), expires_at=expires_at, rate_limit_per_minute=rate_limit_per_minute,
+                 tokens_per_minute=tokens_per_minute)
     await KeyRepository(session).add(key)
     record_in(session, Action.KEY_CREATED, ctx=ctx, actor=actor, target=key_id,
               details={"client_id": client.id, "scopes": key.scopes})
@@ -229,9 +235,14 @@ async def authenticate_client(auth: Authenticator, client_id: str | None, secret
     subjects = [f"ip:{ctx.source_ip}"] if ctx.source_ip else []
     if client_id and len(client_id) <= 40:
         subjects.append(f"client:{client_id}")
-    await auth.lockout.check(subjects)
+    try:
+        await auth.lockout.check(subjects)
+    except AuthLockedOut:
+        await _client_auth_failed(auth, "locked_out", client_id, known=False, ctx=ctx)
+        raise
     headers = {"WWW-Authenticate": 'Basic realm="gateway"'} if basic else None
     if not client_id or not secret:
+        metrics.client_auth("failure", "missing_credentials")
         raise OAuthError("invalid_client", "Client authentication failed.", status=401, headers=headers,
                          reason="missing_credentials")
     info, outcome = await auth.verify_client(client_id, secret)
@@ -239,6 +250,22 @@ async def authenticate_client(auth: Authenticator, client_id: str | None, secret
         await auth.lockout.failure(subjects)
         await auth.audit.record(Action.AUTH_FAILED, ctx=ctx, outcome="failure",
                                 actor=client_id if info is not None else None, reason=outcome)
+        await _client_auth_failed(auth, outcome, client_id, known=info is not None, ctx=ctx)
         raise OAuthError("invalid_client", "Client authentication failed.", status=401, headers=headers,
                          reason=outcome)
+    metrics.client_auth("success", "ok")
     return info
+
+
+async def _client_auth_failed(auth: Authenticator, reason: str, client_id: str | None, *, known: bool,
+                              ctx: AuditContext) -> None:
+    """Metrics, a sampled lockout event and the anomaly detector; only a known client id is an actor."""
+    metrics.client_auth("locked_out" if reason == "locked_out" else "failure", reason)
+    detector = anomaly.current.get()
+    if detector is None:
+        return
+    if reason == "locked_out" and ctx.source_ip and detector.first_in(f"locked:ip:{ctx.source_ip}"):
+        await auth.audit.record(Action.AUTH_LOCKED, ctx=ctx, outcome="refused", actor=f"ip:{ctx.source_ip}",
+                                reason="locked_out")
+    await detector.report(anomaly.AUTH_FAILURES, client_id=client_id if known else None,
+                          source_ip=ctx.source_ip, request_id=ctx.request_id)

@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from service.observability import metrics
+
 logger = logging.getLogger("gateway.batching")
 
 Rows = list[tuple[Table, dict[str, Any]]]
@@ -70,6 +72,7 @@ class BatchWriter:
             await self._commit(batch)
         except Exception:  # noqa: BLE001 - retried per request below
             if len(batch) == 1:
+                metrics.db_write_failed()
                 self._finish(batch, RuntimeError("write failed"))
                 return
             for item in batch:
@@ -77,6 +80,7 @@ class BatchWriter:
                     await self._commit([item])
                 except Exception as exc:  # noqa: BLE001
                     logger.error("batched write failed", extra={"exc_type": type(exc).__name__})
+                    metrics.db_write_failed()
                     self._finish([item], RuntimeError("write failed"))
                 else:
                     self._finish([item], None)

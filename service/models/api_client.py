@@ -23,6 +23,7 @@ class ApiClient(Base):
     secret_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     roles: Mapped[list[str]] = mapped_column(JSON)
     rate_limit_per_minute: Mapped[int | None] = mapped_column(default=None)
+    tokens_per_minute: Mapped[int | None] = mapped_column(default=None)
     pii_policy: Mapped[str] = mapped_column(String(16), default="redact", server_default="redact")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, TypeDecorator
 from sqlalchemy.engine import Dialect
+
+from service.kit.crypto import Ciphertext
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
@@ -32,3 +34,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class EncryptedBytes(TypeDecorator[Ciphertext]):
+    """Ciphertext stored as bytes and loaded as `Ciphertext`, whose repr never shows its contents."""
+
+    impl = LargeBinary()
+    cache_ok = True
+
+    def process_bind_param(self, value: Ciphertext | bytes | None, dialect: Dialect) -> bytes | None:
+        if value is None:
+            return None
+        return value.token if isinstance(value, Ciphertext) else bytes(value)
+
+    def process_result_value(self, value: bytes | None, dialect: Dialect) -> Ciphertext | None:
+        return None if value is None else Ciphertext(bytes(value))

@@ -1,45 +1,167 @@
-"""Structured logging: one JSON object per line on stdout.
+"""Structured logging: one pipeline every log record goes through, JSON lines on stdout.
 
 Threat model: logs are copied to places with weaker access control than the database, so they must
-never hold personal data, secrets, tokens or prompt text. Code logs identifiers and numbers only
-(request id, route template, status, client id); this formatter emits just the message, a fixed set of
-record fields and whatever `extra=` passed, and never a traceback's exception message (only its type),
-because exception messages can quote input.
+never hold personal data, secrets, tokens or prompt text. The rule is that code logs identifiers and
+numbers only (request id, route template, status, client id); this pipeline is the safety net behind
+that rule, for the day someone forgets it. Every record, from our code, uvicorn or a library, passes
+the same processors before it is written:
+
+1. `event`: the message (formatted), a fixed set of record fields and whatever `extra=` passed; of an
+   exception only its type, never its message or traceback (both can quote input).
+2. `drop`: fields that by name carry request bodies, headers, query strings, credentials or text are
+   removed, and any `?query` is cut from paths and URLs in the remaining values.
+3. `mask`: every string value (and the message) loses whatever looks like a bearer token, a JWT, a
+   `gk_` API key, an `sk-` provider key or a Basic credential, and then whatever the redaction engine
+   recognises becomes `<TYPE>`. The engine is built once, lazily, on the first string that needs it;
+   results of short strings are cached because the same route templates and messages repeat, and our
+   own hex identifiers skip the engine (it finds nothing in them unless they hold a long digit run).
+4. render: JSON (default) or a console line for development (`GATEWAY_LOG_FORMAT`).
+
+If masking itself fails, the record is written as its level and logger with the message withheld.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
+import threading
 import time
 from typing import Any
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
+# Field names whose values are never written, whatever they hold.
+DROPPED_FIELDS = frozenset({
+    "body", "request_body", "response_body", "content", "data", "form", "json", "payload",
+    "headers", "header", "request_headers", "response_headers", "authorization", "cookie", "cookies",
+    "set-cookie", "set_cookie", "query", "query_string", "querystring", "params", "query_params",
+    "password", "secret", "client_secret", "token", "access_token", "refresh_token", "api_key", "credential",
+    "text", "input", "output", "prompt", "messages", "completion",
+    "color_message",  # uvicorn's ANSI-coloured duplicate of the message
+})
+_MAX_CHARS = 2000
+_CACHE_LIMIT = 8192
+_CACHEABLE = 256
+
+_TOKENS = re.compile(
+    r"(?i:bearer|basic)\s+[A-Za-z0-9._~+/=\-]{12,}"        # Authorization header values
+    r"|eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.?[A-Za-z0-9_\-]*"  # JWTs (signed or not)
+    r"|\bgk_[A-Za-z0-9_\-]{8,}"                             # our API keys
+    r"|\bsk-[A-Za-z0-9_\-]{8,}"                             # provider keys (OpenAI style)
+)
+# Our own identifiers (request ids, record ids): nothing the engine looks for fits in them unless they
+# hold a long run of digits, so those still go through it.
+_OWN_ID = re.compile(r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_DIGIT_RUN = re.compile(r"\d{9}")
+_QUERY = re.compile(r"(?<=[A-Za-z0-9_/.\-])\?[^\s\"'?]*=[^\s\"']*")
+
+
+class _Masker:
+    def __init__(self) -> None:
+        self._engine: Any = None
+        self._lock = threading.Lock()
+        self._cache: dict[str, str] = {}
+        self._local = threading.local()
+
+    def engine(self) -> Any:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    from service.redaction.engine import RedactionEngine
+
+                    self._engine = RedactionEngine.default()
+        return self._engine
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        masked = self._mask(text)
+        if len(text) <= _CACHEABLE:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[text] = masked
+        return masked
+
+    def _mask(self, text: str) -> str:
+        if _OWN_ID.fullmatch(text) and not _DIGIT_RUN.search(text):
+            return text
+        value = text if len(text) <= _MAX_CHARS else text[:_MAX_CHARS] + "…"
+        value = _TOKENS.sub("<SECRET>", value)
+        value = _QUERY.sub("?<dropped>", value)
+        if getattr(self._local, "busy", False):  # the engine itself logged: regexes only, no recursion
+            return value
+        self._local.busy = True
+        try:
+            return self.engine().redact(value).text
+        finally:
+            self._local.busy = False
+
+
+mask_text = _Masker()
+
+
+def event(record: logging.LogRecord) -> dict[str, Any]:
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a bad format string must not lose the line
+        message = str(record.msg)
+    entry: dict[str, Any] = {
+        "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+        "level": record.levelname.lower(),
+        "logger": record.name,
+        "msg": message,
+    }
+    for key, value in record.__dict__.items():
+        if key not in _STANDARD and not key.startswith("_"):
+            entry[key] = value
+    if record.exc_info and record.exc_info[0] is not None:
+        entry["exc_type"] = record.exc_info[0].__name__
+    return entry
+
+
+def drop(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if k.lower() not in DROPPED_FIELDS}
+
+
+def mask(entry: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in entry.items():
+        if value is None or isinstance(value, (bool, int, float)):
+            out[key] = value
+        elif key in ("ts", "level"):
+            out[key] = value
+        else:
+            out[key] = mask_text(value if isinstance(value, str) else str(value))
+    return out
+
+
+def process(record: logging.LogRecord) -> dict[str, Any]:
+    """The whole pipeline short of rendering; on any failure, a line without message or fields."""
+    try:
+        return mask(drop(event(record)))
+    except Exception as exc:  # noqa: BLE001 - never let a log call break a request, never leak
+        return {"ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+                "level": record.levelname.lower(), "logger": record.name, "msg": "<withheld: masking failed>",
+                "mask_error": type(exc).__name__}
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
-        if record.exc_info and record.exc_info[0] is not None:
-            entry["exc_type"] = record.exc_info[0].__name__
-        return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(process(record), ensure_ascii=False, separators=(",", ":"))
 
 
 class ConsoleFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        extras = " ".join(f"{k}={v}" for k, v in record.__dict__.items()
-                          if k not in _STANDARD and not k.startswith("_"))
+        entry = process(record)
         ts = time.strftime("%H:%M:%S", time.localtime(record.created))
-        return f"{ts} {record.levelname:<7} {record.name}: {record.getMessage()} {extras}".rstrip()
+        head = {"ts", "level", "logger", "msg"}
+        extras = " ".join(f"{k}={v}" for k, v in entry.items() if k not in head)
+        return f"{ts} {record.levelname:<7} {entry['logger']}: {entry['msg']} {extras}".rstrip()
 
 
 def formatter_for(fmt: str) -> logging.Formatter:
@@ -61,12 +183,15 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
-    for noisy in ("sqlalchemy", "aiosqlite", "asyncio", "httpx", "httpcore", "alembic"):
+    for noisy in ("sqlalchemy", "aiosqlite", "asyncio", "httpx", "httpcore", "alembic", "multipart",
+                  "python_multipart"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    # Anything that bypasses a handler (warnings, a thread's uncaught exception) still goes through us.
+    logging.captureWarnings(True)
 
 
 def uvicorn_log_config(level: str, fmt: str) -> dict[str, Any]:
-    """A dictConfig for the uvicorn supervisor process, so even its start-up lines are structured."""
+    """A dictConfig for the uvicorn supervisor process, so even its start-up lines go through the pipeline."""
     cls = "service.observability.logging.ConsoleFormatter" if fmt == "console" else \
         "service.observability.logging.JsonFormatter"
     return {

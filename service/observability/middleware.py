@@ -11,7 +11,12 @@ One pure-ASGI middleware (no BaseHTTPMiddleware: it costs a task and a copy per 
   cut off at the limit rather than buffered;
 - adds security headers (HSTS only over https, where browsers honour it);
 - writes one JSON log line per request with ids, route template, status and latency: never the path's
-  query string, headers or body;
+  query string, headers or body; counts the request in the Prometheus metrics (route template, method,
+  status, latency: no caller-chosen value ever becomes a label);
+- refuses a caller's `X-Request-ID` that the log masker would change (it would carry personal data or a
+  credential into logs, audit events and responses) and uses a fresh one instead;
+- makes the app's unusual-activity detector reachable from anywhere in the request (a context variable),
+  and reports requests refused by a client's PII policy to it;
 - answers any exception that escaped the app with a generic 500 problem and logs only its type, so
   no server prints a traceback that could quote input.
 """
@@ -32,6 +37,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.config import Settings
 from service.errors import problem_response
+from service.observability import anomaly, metrics
+from service.observability.logging import mask_text
 
 logger = logging.getLogger("gateway.access")
 error_logger = logging.getLogger("gateway.errors")
@@ -40,6 +47,7 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
 _DOCS_PATHS = ("/docs", "/redoc")
 # Orchestrators probe liveness over plain HTTP inside the host; these carry no data, so they stay reachable.
 _PROBE_PATHS = frozenset({"/healthz", "/readyz"})
+_PII_BLOCKED = b'"error":"pii_blocked"'
 _API_CSP = b"default-src 'none'; frame-ancestors 'none'"
 _DOCS_CSP = (b"default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
              b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
@@ -127,13 +135,15 @@ class GatewayMiddleware:
         started_at = time.perf_counter()
         state = scope.setdefault("state", {})
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+        request_id = incoming if incoming and _REQUEST_ID.fullmatch(incoming) and mask_text(incoming) == incoming \
+            else secrets.token_hex(16)
         client_ip, scheme = resolve_client(scope, self.trusted)
         secure = scheme == "https"
         state["request_id"] = request_id
         state["client_ip"] = client_ip
         state["secure"] = secure
         status_holder = [0]
+        blocked = [False]
         path = scope.get("path", "")
         extra_headers = [(b"x-request-id", request_id.encode()), *_COMMON_HEADERS,
                          (b"content-security-policy", _DOCS_CSP if path.startswith(_DOCS_PATHS) else _API_CSP)]
@@ -152,8 +162,14 @@ class GatewayMiddleware:
                 if decision is not None:
                     headers.extend(_ratelimit_headers(decision))
                 message = {**message, "headers": headers}
+            elif status_holder[0] == 422 and message["type"] == "http.response.body" \
+                    and _PII_BLOCKED in message.get("body", b""):
+                blocked[0] = True
             await send(message)
 
+        detector = getattr(scope["app"].state, "anomaly", None) if "app" in scope else None
+        token = anomaly.current.set(detector)
+        metrics.HTTP_IN_PROGRESS.inc()
         try:
             if self.force_https and not secure and path not in _PROBE_PATHS:
                 await self._refuse_plain_http(scope, receive, send_wrapper)
@@ -175,15 +191,24 @@ class GatewayMiddleware:
                 await problem_response(Request(scope), 500, detail="An unexpected error occurred.")(
                     scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
+            elapsed = time.perf_counter() - started_at
+            metrics.HTTP_IN_PROGRESS.dec()
+            route = getattr(scope.get("route"), "path", None) or "<unmatched>"
+            method = scope.get("method", "")
+            status = status_holder[0] or 500
+            metrics.observe_request(route, method, status, elapsed)
             logger.info("request", extra={
                 "request_id": request_id,
-                "method": scope.get("method"),
-                "route": getattr(route, "path", None) or "<unmatched>",
-                "status": status_holder[0] or 500,
-                "latency_ms": round((time.perf_counter() - started_at) * 1000, 2),
+                "method": metrics.method_label(method),
+                "route": route,
+                "status": status,
+                "latency_ms": round(elapsed * 1000, 2),
                 "principal": state.get("principal_id"),
             })
+            anomaly.current.reset(token)
+            if blocked[0] and detector is not None:  # report() never raises
+                await detector.report(anomaly.PII_BLOCKED, client_id=state.get("principal_id"),
+                                      source_ip=client_ip, request_id=request_id)
 
     def _limited(self, receive: Receive) -> Receive:
         limit = self.max_body

@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from service.errors import UpstreamFailed, UpstreamTimeout
+from service.observability import metrics
 
 logger = logging.getLogger("gateway.upstream")
 
@@ -47,6 +48,15 @@ class UpstreamClient:
         return "UpstreamClient(<configured>)"
 
     async def _send(self, method: str, path: str, body: dict[str, Any] | None, *, stream: bool) -> httpx.Response:
+        operation = "chat" if path == "/chat/completions" else "models"
+        started = time.perf_counter()
+        try:
+            return await self._attempts(method, path, body, stream=stream, operation=operation)
+        finally:
+            metrics.observe_upstream(operation, time.perf_counter() - started)
+
+    async def _attempts(self, method: str, path: str, body: dict[str, Any] | None, *, stream: bool,
+                        operation: str) -> httpx.Response:
         attempt = 0
         while True:
             request = self._http.build_request(method, f"{self._base}{path}", headers=self._headers,
@@ -57,26 +67,32 @@ class UpstreamClient:
                 response = await self._http.send(request, stream=stream)
             except httpx.TimeoutException:
                 logger.warning("upstream timed out", extra={"path": path})
+                metrics.upstream_error(operation, "timeout")
                 raise UpstreamTimeout("The model server did not answer in time.") from None
             except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
                 # Nothing reached the model: safe to retry (a read error after sending is not).
                 if attempt < self._retries:
                     attempt += 1
+                    metrics.upstream_retry(operation)
                     await self._sleep(attempt)
                     continue
                 logger.warning("upstream unreachable", extra={"path": path, "exc_type": type(exc).__name__})
+                metrics.upstream_error(operation, "unreachable")
                 raise UpstreamFailed("The model server is unreachable.") from None
             except httpx.TransportError as exc:
                 logger.warning("upstream failed", extra={"path": path, "exc_type": type(exc).__name__})
+                metrics.upstream_error(operation, "transport")
                 raise UpstreamFailed("The model server could not complete the request.") from None
             if response.status_code in RETRY_STATUSES and attempt < self._retries:
                 await response.aclose()
                 attempt += 1
+                metrics.upstream_retry(operation)
                 await self._sleep(attempt, response.headers.get("retry-after"))
                 continue
             if response.status_code >= 400:
                 await response.aclose()
                 logger.warning("upstream refused", extra={"path": path, "upstream_status": response.status_code})
+                metrics.upstream_error(operation, "status_5xx" if response.status_code >= 500 else "status_4xx")
                 if response.status_code == 504:
                     raise UpstreamTimeout("The model server did not answer in time.")
                 raise UpstreamFailed("The model server could not complete the request.",
@@ -94,8 +110,10 @@ class UpstreamClient:
         try:
             data = response.json()
         except ValueError:
+            metrics.upstream_error("chat", "invalid_response")
             raise UpstreamFailed("The model server answered with something that is not JSON.") from None
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
+            metrics.upstream_error("chat", "invalid_response")
             raise UpstreamFailed("The model server's answer is not a chat completion.")
         return data
 
@@ -105,8 +123,10 @@ class UpstreamClient:
         try:
             yield response.aiter_lines()
         except httpx.TimeoutException:
+            metrics.upstream_error("chat", "stream_timeout")
             raise UpstreamTimeout("The model server stopped answering.") from None
         except httpx.TransportError:
+            metrics.upstream_error("chat", "stream_dropped")
             raise UpstreamFailed("The model server dropped the stream.") from None
         finally:
             await response.aclose()

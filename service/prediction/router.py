@@ -4,18 +4,52 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import Request
 from starlette.responses import Response, StreamingResponse
 
+from service.errors import UpstreamFailed, UpstreamTimeout
 from service.kit.text import dumps_utf8
+from service.observability import metrics
 from service.prediction import service as prediction_service
 from service.prediction.guards import ModelsRead, PredictionInvoke
 from service.prediction.schemas import ChatCompletionRequest, ModelList, ModelRead, PredictRequest, PredictResponse
-from service.prediction.recording import record_outcome
+from service.records import service as records_service
 from service.routing import protected_router
 
 router = protected_router(tags=["prediction"])
+
+
+@asynccontextmanager
+async def _observed(request: Request, route: str, model: str | None) -> AsyncIterator[None]:
+    """Prediction latency and outcome, by route template and backend name (never the caller)."""
+    started = time.perf_counter()
+    rt = request.app.state.prediction
+    spec = rt.registry.get(model)
+    backend = spec.backend if spec else ("openai" if rt.upstream is not None else "unknown")
+    outcome = "ok"
+    try:
+        yield
+    except prediction_service.InputBlocked:
+        outcome = "blocked"
+        raise
+    except UpstreamTimeout:
+        outcome = "timeout"
+        raise
+    except UpstreamFailed:
+        outcome = "upstream_error"
+        raise
+    except Exception:
+        outcome = "error"
+        raise
+    finally:
+        metrics.observe_prediction(route, backend, time.perf_counter() - started, outcome)
+
+
+def _observe_redactions(outcome: prediction_service.Outcome) -> None:
+    metrics.observe_redactions(outcome.input_counts.elements(), "input")
+    metrics.observe_redactions(outcome.output_counts.elements(), "output")
 UPSTREAM_ERRORS = {502: {"description": "The model server failed"}, 504: {"description": "The model server timed out"},
                    422: {"description": "Invalid request, or input blocked by the client's PII policy"}}
 
@@ -25,10 +59,13 @@ UPSTREAM_ERRORS = {502: {"description": "The model server failed"}, 504: {"descr
 async def predict(body: PredictRequest, request: Request, principal: PredictionInvoke) -> PredictResponse:
     rt = request.app.state.prediction
     started = time.perf_counter()
-    async with record_outcome(request, principal, route="/v1/predict", model=body.model or rt.registry.default,
-                              started=started) as rec:
-        outcome = await prediction_service.predict(rt, principal, body.input, body.model, body.parameters)
+    async with records_service.record_request(request.app.state, principal, route="/v1/predict",
+                                              model=body.model or rt.registry.default, started=started) as rec:
+        rec.raw_input = body.input
+        async with _observed(request, "/v1/predict", body.model):
+            outcome = await prediction_service.predict(rt, principal, body.input, body.model, body.parameters)
         rec.outcome = outcome
+        _observe_redactions(outcome)
     return PredictResponse(id=rec.record_id, model=outcome.model, output=outcome.output,
                            redactions=outcome.redactions())  # type: ignore[arg-type]
 
@@ -46,13 +83,16 @@ async def create_chat_completion(body: ChatCompletionRequest, request: Request,
     rt = request.app.state.prediction
     started = time.perf_counter()
     if not body.stream:
-        async with record_outcome(request, principal, route="/v1/chat/completions", model=body.model,
-                                  started=started) as rec:
-            ctx = await prediction_service.prepare_chat(rt, principal, body)
-            data, outcome = await prediction_service.chat(rt, ctx)
+        async with records_service.record_request(request.app.state, principal, route="/v1/chat/completions",
+                                                  model=body.model, started=started) as rec:
+            async with _observed(request, "/v1/chat/completions", body.model):
+                ctx = await prediction_service.prepare_chat(rt, principal, body)
+                data, outcome = await prediction_service.chat(rt, ctx)
             rec.outcome = outcome
+            _observe_redactions(outcome)
         return Response(dumps_utf8(data), media_type="application/json", headers={"X-Record-ID": rec.record_id})
-    rec_cm = record_outcome(request, principal, route="/v1/chat/completions", model=body.model, started=started)
+    rec_cm = records_service.record_request(request.app.state, principal, route="/v1/chat/completions",
+                                            model=body.model, started=started)
     rec = await rec_cm.__aenter__()
     try:
         ctx = await prediction_service.prepare_chat(rt, principal, body)
@@ -68,6 +108,8 @@ async def create_chat_completion(body: ChatCompletionRequest, request: Request,
             async for chunk in chunks:
                 if chunk == b"data: [DONE]\n\n":
                     rec.outcome = outcome
+                    _observe_redactions(outcome)
+                    metrics.observe_prediction("/v1/chat/completions", "openai", time.perf_counter() - started, "ok")
                     await rec_cm.__aexit__(None, None, None)  # the record is committed before [DONE]
                     done = True
                 yield chunk

@@ -28,6 +28,7 @@ from service.prediction.local import LocalModel
 from service.prediction.registry import ModelSpec, Registry
 from service.prediction.schemas import ChatCompletionRequest
 from service.prediction.streaming import StreamGuard
+from service.ratelimit import service as ratelimit_service
 from service.redaction import service as redaction_service
 
 PSEUDONYMIZE = redaction_service.OperatorSpec(type="pseudonymize")
@@ -47,6 +48,9 @@ class InputBlocked(Unprocessable):
                          + ", ".join(types) + ".", extra={"entity_types": types})
 
 
+DEFAULT_COMPLETION_TOKENS = 256
+
+
 @dataclass
 class PredictionRuntime:
     registry: Registry
@@ -54,6 +58,24 @@ class PredictionRuntime:
     upstream: UpstreamClient | None
     engine: redaction_service.RedactionEngine
     max_text_chars: int
+    limiter: ratelimit_service.RateLimiter | None = None
+
+    async def reserve(self, principal: Principal, body: dict[str, Any]) -> ratelimit_service.TokenReservation | None:
+        if self.limiter is None:
+            return None
+        completion = body.get("max_completion_tokens") or body.get("max_tokens") or DEFAULT_COMPLETION_TOKENS
+        return await self.limiter.reserve_tokens(principal, estimate_tokens(body.get("messages", [])) + int(completion))
+
+    async def settle(self, reservation: ratelimit_service.TokenReservation | None, usage: dict[str, int] | None,
+                     fallback: int) -> None:
+        if self.limiter is not None and reservation is not None:
+            used = (usage or {}).get("total_tokens", fallback)
+            await self.limiter.settle_tokens(reservation, used)
+
+
+def estimate_tokens(value: Any) -> int:
+    """About four characters per token, the usual rule of thumb for English text."""
+    return -(-len(json.dumps(value, ensure_ascii=False)) // 4)
 
 
 @dataclass
@@ -79,7 +101,10 @@ def resolve_model(rt: PredictionRuntime, model_id: str | None) -> ModelSpec:
             raise ModelNotFound("That model needs an upstream model server, and none is configured.")
         return spec
     if model_id and rt.upstream is not None:
-        return ModelSpec(id=model_id, backend="openai", task="chat", upstream_model=model_id)
+        try:
+            return ModelSpec(id=model_id, backend="openai", task="chat", upstream_model=model_id)
+        except ValueError:  # not a model id at all (pydantic's ValidationError is a ValueError)
+            raise ModelNotFound("No such model; GET /v1/models lists them.") from None
     raise ModelNotFound("No such model; GET /v1/models lists them.")
 
 
@@ -135,7 +160,13 @@ async def predict(rt: PredictionRuntime, principal: Principal, text: str, model_
         assert rt.upstream is not None
         body = {k: v for k, v in parameters.items() if k in ("temperature", "top_p", "max_tokens", "seed", "stop")}
         body.update(model=spec.upstream_model or spec.id, messages=[{"role": "user", "content": redacted}])
-        data = await rt.upstream.chat(body)
+        reservation = await rt.reserve(principal, body)
+        try:
+            data = await rt.upstream.chat(body)
+        except BaseException:
+            await rt.settle(reservation, None, 0)
+            raise
+        await rt.settle(reservation, _usage(data), estimate_tokens(body["messages"]) + estimate_tokens(_message_text(data)))
         reply = _message_text(data)
         shown = out_filter.finish(reply) if out_filter else reply
         stored = out_filter.redacted_text() if out_filter else reply
@@ -207,6 +238,7 @@ class ChatContext:
     out_filter: redaction_service.OutputFilter | None
     upstream_body: dict[str, Any]
     redacted_messages: list[dict[str, Any]]
+    reservation: ratelimit_service.TokenReservation | None = None
     started: float = field(default_factory=time.perf_counter)
 
 
@@ -221,12 +253,18 @@ async def prepare_chat(rt: PredictionRuntime, principal: Principal, request: Cha
     body = {k: v for k, v in raw.items() if k not in _DROP}
     body["model"] = spec.upstream_model or spec.id
     body["messages"] = messages
-    return ChatContext(spec, protect, protect.output_filter(), body, messages)
+    reservation = await rt.reserve(principal, body)
+    return ChatContext(spec, protect, protect.output_filter(), body, messages, reservation)
 
 
 async def chat(rt: PredictionRuntime, ctx: ChatContext) -> tuple[dict[str, Any], Outcome]:
     assert rt.upstream is not None
-    data = await rt.upstream.chat({**ctx.upstream_body, "stream": False})
+    try:
+        data = await rt.upstream.chat({**ctx.upstream_body, "stream": False})
+    except BaseException:
+        await rt.settle(ctx.reservation, None, 0)
+        raise
+    await rt.settle(ctx.reservation, _usage(data), estimate_tokens(ctx.redacted_messages) + estimate_tokens(data))
     f = ctx.out_filter
     stored_choices = []
     for choice in data.get("choices", []):
@@ -254,7 +292,12 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
     assert rt.upstream is not None
     stack = AsyncExitStack()
     body = {**ctx.upstream_body, "stream": True, "stream_options": {"include_usage": True}}
-    lines = await stack.enter_async_context(rt.upstream.stream_chat(body))
+    try:
+        lines = await stack.enter_async_context(rt.upstream.stream_chat(body))
+    except BaseException:
+        await rt.settle(ctx.reservation, None, 0)
+        raise
+    streamed_chars = [0]
     f = ctx.out_filter
     outcome = Outcome(ctx.spec.id, {}, ctx.protect.counts, f.found if f else Counter(), ctx.redacted_messages)
     guards: dict[str, StreamGuard] = {}
@@ -301,6 +344,7 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
                     continue
                 template = {k: chunk[k] for k in ("id", "object", "created") if k in chunk}
                 chunk["model"] = ctx.spec.id
+                streamed_chars[0] += len(payload)
                 if isinstance(chunk.get("usage"), dict):
                     outcome.usage = _usage(chunk)
                     if not include_usage:
@@ -343,5 +387,7 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
             yield b"data: [DONE]\n\n"
         finally:
             await stack.aclose()
+            await rt.settle(ctx.reservation, outcome.usage,
+                            estimate_tokens(ctx.redacted_messages) + streamed_chars[0] // 16)
 
     return generate(), outcome

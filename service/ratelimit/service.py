@@ -5,6 +5,11 @@ client, else `GATEWAY_RATE_LIMIT_PER_MINUTE`, with a burst of `GATEWAY_RATE_LIMI
 per-minute limit). A refusal is 429 with `Retry-After` and leaves an audit event, sampled to one per
 key per minute so a flood cannot flood the audit table. When the backend is unreachable and fails
 closed, the request is refused with 503 (the backend module explains the choice).
+
+Model tokens per minute (a credential's `tokens_per_minute`) use the cost-weighted form of the same
+limiter: a model call first reserves its estimated tokens (prompt size plus the completion cap), and
+settles the difference against the usage the model reports once it answered (or returns them all
+when it failed), so a budget is charged what was really used without ever being overspent up front.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ from __future__ import annotations
 import logging
 import math
 import time
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from service.errors import ServiceUnavailable, TooManyRequests, problem_response
+from service.auth.principal import Principal
+from service.errors import ServiceUnavailable, TooManyRequests, Unprocessable, problem_response
 from service.ratelimit.backend import BackendUnavailable, Decision, Rate, RateLimitBackend
 
 logger = logging.getLogger("gateway.ratelimit")
@@ -28,11 +35,26 @@ class RateLimitExceeded(TooManyRequests):
                          headers={"Retry-After": str(retry_after)})
 
 
-class RateLimiterUnavailable(ServiceUnavailable):
-    error = "rate_limiter_unavailable"
+class TokenBudgetExhausted(TooManyRequests):
+    error = "token_budget_exhausted"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("The model-token budget for this credential is exhausted; retry later.",
+                         headers={"Retry-After": str(retry_after)})
+
+
+class TokenRequestTooLarge(Unprocessable):
+    error = "token_budget_too_small"
 
     def __init__(self) -> None:
-        super().__init__("Rate limiting is temporarily unavailable; retry shortly.", headers={"Retry-After": "1"})
+        super().__init__("This request's estimated model tokens exceed the credential's per-minute token budget.")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenReservation:
+    key: str
+    rate: Rate
+    reserved: int
 
 
 class RateLimiterUnavailable(ServiceUnavailable):
@@ -61,6 +83,27 @@ class RateLimiter:
 
     async def hit(self, key: str, rate: Rate, cost: int = 1) -> Decision:
         return await self.backend.hit(key, rate, cost)
+
+    async def reserve_tokens(self, principal: Principal, estimate: int) -> TokenReservation | None:
+        """Reserve `estimate` model tokens of the credential's per-minute token budget (if it has one)
+        before calling a model; settle with `settle_tokens` once the real usage is known."""
+        limit = principal.tokens_per_minute
+        if not limit:
+            return None
+        estimate = max(1, estimate)
+        if estimate > limit:
+            raise TokenRequestTooLarge()
+        rate = Rate(limit=limit, period=60.0)
+        key = f"tpm:{principal.rate_limit_key}"
+        decision = await self.backend.hit(key, rate, estimate)
+        if not decision.allowed:
+            raise TokenBudgetExhausted(retry_after_seconds(decision))
+        return TokenReservation(key, rate, estimate)
+
+    async def settle_tokens(self, reservation: TokenReservation | None, actual: int) -> None:
+        """Charge the difference between what was reserved and what was used (either way)."""
+        if reservation is not None and actual != reservation.reserved:
+            await self.backend.adjust(reservation.key, reservation.rate, actual - reservation.reserved)
 
     def should_audit(self, key: str) -> bool:
         """At most one refusal event per key per minute."""

@@ -11,7 +11,8 @@ from starlette.responses import Response
 from service.auth.principal import Principal
 from service.errors import PayloadTooLarge, ServiceUnavailable, Unprocessable
 from service.kit.text import dumps_utf8
-from service.prediction.recording import record_outcome
+from service.observability import metrics
+from service.records import service as records_service
 from service.redaction import service as redaction_service
 from service.redaction.guards import EntitiesRead, RedactionInvoke
 from service.redaction.schemas import (DecryptRequest, DecryptResponse, EntityTypeList, EntityTypeRead,
@@ -49,7 +50,7 @@ async def _redact_one(request: Request, principal: Principal, body: RedactReques
         raise Unprocessable(str(exc)) from None
     keys = await _keys(request, principal, op.type)
     result = await redaction_service.redact(engine, body.text, entities=body.entities, allow_list=body.allow_list,
-                                            operator=spec, keys=keys)
+                                            operator=spec, keys=keys, pool=request.app.state.redaction_pool)
     # Plain dicts serialised once (the hot path of the data plane; the schema is RedactResponse).
     return {"text": result.text, "entities": [
         {"entity_type": i.entity_type, "start": i.start, "end": i.end, "score": i.score, "replacement": i.replacement}
@@ -63,10 +64,11 @@ def _json(body: dict[str, Any]) -> Response:
 @router.post("/v1/redact", operation_id="redact_text", response_model=RedactResponse,
              summary="Find and redact personal data in a text")
 async def redact_text(body: RedactRequest, request: Request, principal: RedactionInvoke) -> Response:
-    async with record_outcome(request, principal, route="/v1/redact", model=None,
-                              started=time.perf_counter()) as rec:
+    async with records_service.record_request(request.app.state, principal, route="/v1/redact", model=None,
+                                              started=time.perf_counter()) as rec:
         response = await _redact_one(request, principal, body)
-        rec.extra["entity_types"] = [e["entity_type"] for e in response["entities"]]
+        rec.entity_types = [e["entity_type"] for e in response["entities"]]
+        metrics.observe_redactions(rec.entity_types)
     return _json(response)
 
 
@@ -75,10 +77,11 @@ async def redact_text(body: RedactRequest, request: Request, principal: Redactio
 async def redact_batch(body: RedactBatchRequest, request: Request, principal: RedactionInvoke) -> Response:
     if sum(len(i.text) for i in body.items) > request.app.state.settings.max_text_chars:
         raise PayloadTooLarge("The texts exceed the configured maximum size in total.")
-    async with record_outcome(request, principal, route="/v1/redact/batch", model=None,
-                              started=time.perf_counter()) as rec:
+    async with records_service.record_request(request.app.state, principal, route="/v1/redact/batch",
+                                              model=None, started=time.perf_counter()) as rec:
         items = [await _redact_one(request, principal, item) for item in body.items]
-        rec.extra["entity_types"] = [e["entity_type"] for i in items for e in i["entities"]]
+        rec.entity_types = [e["entity_type"] for i in items for e in i["entities"]]
+        metrics.observe_redactions(rec.entity_types)
     return _json({"items": items})
 
 

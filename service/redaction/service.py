@@ -1,9 +1,12 @@
 """The redaction domain's service: what routes and other domains call.
 
 Contract: text in, redacted text and findings out; never a value in an error or a log line. Detection
-is CPU-bound and holds the event loop while it runs, so texts over `OFFLOAD_CHARS` are redacted in a
-worker thread: the interpreter then switches back to the loop every few milliseconds, and small
-requests keep flowing while a large one is scanned (bounded by `GATEWAY_MAX_TEXT_CHARS`).
+is CPU-bound and holds the event loop while it runs, so texts over `OFFLOAD_CHARS` go elsewhere:
+- to `OffloadPool`, one worker process with its own engine, when the call needs no per-request state
+  (a vault or a client's encryption key): the scan then runs in parallel and holds neither the event
+  loop nor the interpreter lock that the rest of the server (database driver threads included) needs;
+- otherwise to a worker thread, where the interpreter still switches back to the loop every few
+  milliseconds. Sizes are bounded by `GATEWAY_MAX_TEXT_CHARS`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -19,15 +25,65 @@ from service.redaction.engine import (Finding, OperatorError, OperatorKeys, Oper
                                       RedactionResult, Vault, decrypt_text)
 
 __all__ = ["Finding", "OperatorError", "OperatorKeys", "OperatorSpec", "RedactionEngine", "RedactionResult",
-           "Vault", "counts", "decrypt_text", "OutputFilter", "redact", "analyze"]
+           "Vault", "counts", "decrypt_text", "OutputFilter", "OffloadPool", "redact", "analyze"]
 
 OFFLOAD_CHARS = 16_384
+_CHILD_ENGINE: RedactionEngine | None = None
+
+
+def _init_child(recognizers_file: str | None) -> None:
+    global _CHILD_ENGINE
+    _CHILD_ENGINE = build_engine(recognizers_file)
+
+
+def _child_redact(text: str, entities: list[str] | None, allow_list: list[str], operator: OperatorSpec | None,
+                  hmac_key: bytes | None) -> RedactionResult:
+    assert _CHILD_ENGINE is not None
+    return _CHILD_ENGINE.redact(text, entities, allow_list, operator, OperatorKeys(hmac_key=hmac_key))
+
+
+class OffloadPool:
+    """One lazily started worker process (spawned, so it shares nothing with the server's threads)."""
+
+    def __init__(self, recognizers_file: str | None) -> None:
+        self._file = recognizers_file
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _ensure(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_init_child, initargs=(self._file,))
+        return self._executor
+
+    async def redact(self, text: str, entities: Iterable[str] | None, allow_list: Sequence[str],
+                     operator: OperatorSpec | None, hmac_key: bytes | None) -> RedactionResult:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._ensure(), _child_redact, text,
+                                              list(entities) if entities is not None else None, list(allow_list),
+                                              operator, hmac_key)
+        except BrokenProcessPool:
+            self._executor = None  # the next call starts a fresh worker
+            raise
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
 
 async def redact(engine: RedactionEngine, text: str, *, entities: Iterable[str] | None = None,
                  allow_list: Sequence[str] = (), operator: OperatorSpec | None = None,
-                 keys: OperatorKeys | None = None, vault: Vault | None = None) -> RedactionResult:
+                 keys: OperatorKeys | None = None, vault: Vault | None = None,
+                 pool: OffloadPool | None = None) -> RedactionResult:
     if len(text) > OFFLOAD_CHARS:
+        stateless = vault is None and (keys is None or keys.fernet is None) and \
+            (operator is None or operator.type != "pseudonymize")
+        if pool is not None and stateless:
+            try:
+                return await pool.redact(text, entities, allow_list, operator, keys.hmac_key if keys else None)
+            except BrokenProcessPool:
+                pass  # a crashed worker: fall back to a thread for this call
         return await asyncio.to_thread(engine.redact, text, entities, allow_list, operator, keys, vault)
     return engine.redact(text, entities, allow_list, operator, keys, vault)
 

@@ -218,3 +218,52 @@ class TestPredictAndModels:
         token = await get_token(app_sqlite.client, await make_client(app_sqlite.app, "predictor"))
         r = await app_sqlite.client.post("/v1/predict", headers=bearer(token), json={"input": "x", "model": "nope"})
         assert r.status_code == 404 and r.json()["error"] == "model_not_found"
+
+
+class TestTokenBudget:
+    async def test_tokens_are_reserved_then_settled_against_real_usage(self, proxy, upstream) -> None:
+        creds = await make_client(proxy.app, "predictor", tokens_per_minute=2800)
+        token = await get_token(proxy.client, creds)
+        codes = []
+        for _ in range(3):
+            r = await proxy.client.post("/v1/chat/completions", headers=bearer(token), json={
+                "model": "echo-1", "max_tokens": 2000, "messages": [{"role": "user", "content": PROMPT * 5}]})
+            codes.append(r.status_code)
+        # each call reserves ~2,200 tokens but uses ~370: only settlement lets the second one in
+        assert codes == [200, 200, 429]
+        assert r.json()["error"] == "token_budget_exhausted" and int(r.headers["retry-after"]) >= 1
+
+    async def test_a_request_larger_than_the_budget_is_422(self, proxy) -> None:
+        creds = await make_client(proxy.app, "predictor", tokens_per_minute=100)
+        token = await get_token(proxy.client, creds)
+        r = await proxy.client.post("/v1/chat/completions", headers=bearer(token), json={
+            "model": "echo-1", "messages": [{"role": "user", "content": PROMPT}]})
+        assert r.status_code == 422 and r.json()["error"] == "token_budget_too_small"
+
+    async def test_failed_calls_give_their_reservation_back(self, proxy) -> None:
+        creds = await make_client(proxy.app, "predictor", tokens_per_minute=1000)
+        token = await get_token(proxy.client, creds)
+        for _ in range(5):  # each reserves ~300 tokens; a 502 returns them
+            r = await proxy.client.post("/v1/chat/completions", headers=bearer(token), json={
+                "model": "fail-500", "messages": [{"role": "user", "content": "hi"}]})
+            assert r.status_code == 502
+
+    async def test_streaming_settles_too(self, proxy, upstream) -> None:
+        creds = await make_client(proxy.app, "predictor", tokens_per_minute=2800)
+        token = await get_token(proxy.client, creds)
+        codes = []
+        for _ in range(3):
+            async with proxy.client.stream("POST", "/v1/chat/completions", headers=bearer(token), json={
+                    "model": "echo-1", "max_tokens": 2000, "stream": True,
+                    "messages": [{"role": "user", "content": PROMPT * 5}]}) as r:
+                codes.append(r.status_code)
+                async for _ in r.aiter_lines():
+                    pass
+        assert codes == [200, 200, 429]
+
+
+async def test_a_model_name_that_is_no_model_id_is_404_not_500(proxy) -> None:
+    r = await proxy.client.post("/v1/chat/completions", headers=bearer(proxy.token), json={
+        "model": "maria.gonzalez@example.org", "messages": [{"role": "user", "content": "hi"}]})
+    assert r.status_code == 404 and r.json()["error"] == "model_not_found"
+    assert "maria" not in r.text
