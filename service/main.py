@@ -131,8 +131,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(OAuthError, auth_router.oauth_error_handler)  # type: ignore[arg-type]
     app.add_exception_handler(BackendUnavailable, backend_unavailable_handler)  # type: ignore[arg-type]
     app.add_middleware(GatewayMiddleware, settings=settings)
-    routers = [health.router, metrics.metrics_router(), auth_router.oauth_router, auth_router.admin_router, audit_router.router,
-               redaction_router.router, prediction_router.router, records_router.router]
+    # Matching walks the routers in order: the data plane first, operations last.
+    routers = [prediction_router.router, redaction_router.router, auth_router.admin_router, auth_router.oauth_router,
+               records_router.router, audit_router.router, metrics.metrics_router(), health.router]
     for router in routers:
         app.include_router(router)
     install_openapi(app, routers)

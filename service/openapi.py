@@ -2,7 +2,7 @@
 
 Guards are single dependencies (see `service.auth.guards`), so the security requirements are written
 here from the same objects that enforce them: an operation is protected when its dependency tree holds
-`get_principal`, and its scopes are those of its `RequireScopes` guard.
+a `RequireScopes` guard, and its scopes are those of that guard.
 """
 
 from __future__ import annotations

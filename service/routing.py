@@ -1,13 +1,21 @@
-"""Router factories. `protected_router()` attaches authentication at router level, so no route mounted
-on it can be reached without a valid credential, whatever its own dependencies say."""
+"""Router factories. Every route of a `protected_router()` must declare a guard (`RequireScopes`, through
+a domain's alias such as `PredictionInvoke`); a route without one is refused when it is added, at import,
+so an unauthenticated route cannot be mounted at all.
+
+The guard itself authenticates (principal → rate limit → scopes → role). Checking at registration
+instead of adding a second, router-level authentication dependency saves a dependency resolution on
+every request, and the guard-coverage test checks the result through HTTP.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
-from service.auth.principal import get_principal
+from service.auth.guards import RequireScopes
 
 _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing, malformed, expired, revoked or invalid credential"},
@@ -16,10 +24,22 @@ _AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def guarded(dependant: Dependant) -> bool:
+    return any(isinstance(d.call, RequireScopes) or guarded(d) for d in dependant.dependencies)
+
+
+class ProtectedRouter(APIRouter):
+    def add_api_route(self, path: str, endpoint: Any, **kwargs: Any) -> None:
+        super().add_api_route(path, endpoint, **kwargs)
+        route = self.routes[-1]
+        if isinstance(route, APIRoute) and not guarded(route.dependant):
+            raise RuntimeError(f"protected route {path} declares no guard (RequireScopes alias)")
+
+
 def public_router(**kwargs: Any) -> APIRouter:
     return APIRouter(**kwargs)
 
 
 def protected_router(**kwargs: Any) -> APIRouter:
     responses = {**_AUTH_RESPONSES, **kwargs.pop("responses", {})}
-    return APIRouter(dependencies=[Depends(get_principal)], responses=responses, **kwargs)
+    return ProtectedRouter(responses=responses, **kwargs)

@@ -82,3 +82,15 @@ def app_sqlite_sync_spec(make_settings, tmp_path):
     from service.main import create_app
 
     return _operations(create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")))
+
+
+def test_a_protected_route_without_a_guard_is_refused_at_definition() -> None:
+    from fastapi import Request
+
+    from service.routing import protected_router
+
+    router = protected_router()
+    with pytest.raises(RuntimeError, match="declares no guard"):
+        @router.get("/unguarded")
+        async def unguarded(request: Request) -> dict:
+            return {}

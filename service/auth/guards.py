@@ -1,6 +1,6 @@
 """Authorisation guards: FastAPI dependencies, so a route cannot forget them.
 
-Order on every protected route: principal (authentication, attached by `protected_router()`) → rate
+Order on every protected route: principal (authentication; `protected_router()` refuses a route without a guard) → rate
 limit → scopes → role. A refused scope is 403 `insufficient_scope` with `WWW-Authenticate` naming the
 needed scope, and leaves an audit event; refused calls have already spent quota, which slows probing.
 
