@@ -125,6 +125,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
         swagger_ui_parameters={"persistAuthorization": False, "displayRequestDuration": True},
         swagger_ui_init_oauth={"scopeSeparator": " "},
+        # Our own metrics and logs cover requests (observability/); FastAPI's OpenTelemetry hooks would
+        # only cost a provider check per request here.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     install_exception_handlers(app)
