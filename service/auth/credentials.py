@@ -24,7 +24,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from cryptography.fernet import MultiFernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -92,7 +92,7 @@ class Authenticator:
         self._tokens: dict[bytes, tuple[Principal, float]] = {}
         self._api_keys: dict[str, _KeyEntry] = {}
         self._clients: dict[str, ClientInfo] = {}
-        self._touched: dict[str, datetime] = {}
+        self._touched: dict[str, float] = {}  # key id -> last use (epoch seconds), flushed in batches
         self._touch_task: asyncio.Task[None] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
@@ -275,7 +275,7 @@ class Authenticator:
                     or (entry.expires_at is not None and entry.expires_at <= time.time())
                     or not verify_keyed_hash(self._pepper, API_KEY_PURPOSE, match.group(2), entry.secret_hash)):  # type: ignore[union-attr]
                 return None
-            self._touched[entry.principal.key_id] = utcnow()  # type: ignore[index]
+            self._touched[entry.principal.key_id] = time.time()  # type: ignore[index]
             return entry.principal
         cached = self._tokens.get(_digest(credential))
         if cached is not None and cached[1] > time.time():
@@ -326,7 +326,7 @@ class Authenticator:
             raise InvalidCredential("client_disabled")
         if entry.expires_at is not None and entry.expires_at <= time.time():
             raise InvalidCredential("key_expired")
-        self._touched[key_id] = utcnow()
+        self._touched[key_id] = time.time()
         return entry.principal
 
     async def _load_api_key(self, key_id: str, epoch: int) -> _KeyEntry | None:
@@ -364,7 +364,7 @@ class Authenticator:
         async with self._sessionmaker() as session:
             repo = KeyRepository(session)
             for key_id, at in touched.items():
-                await repo.touch(key_id, at)
+                await repo.touch(key_id, datetime.fromtimestamp(at, UTC))
             await session.commit()
 
 

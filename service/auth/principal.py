@@ -39,7 +39,11 @@ class Principal:
 
 
 def bearer_credential(request: Request) -> str | None:
-    header = request.headers.get("authorization")
+    header = None
+    for name, value in request.scope.get("headers", ()):  # no Headers object: this runs on every request
+        if name == b"authorization":
+            header = value.decode("latin-1")
+            break
     if not header:
         return None
     scheme, _, value = header.partition(" ")

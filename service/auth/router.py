@@ -21,6 +21,7 @@ from service.auth.schemas import (ClientCreate, ClientCreated, ClientList, Clien
                                   OAuthErrorResponse, PrincipalRead, ServerMetadata, TokenResponse)
 from service.auth.scopes import Scope
 from service.db import SessionDep
+from service.kit.text import dumps_utf8
 from service.kit.pagination import decode_cursor, encode_cursor
 from service.models import ApiClient, ApiKey
 from service.observability import metrics
@@ -153,12 +154,15 @@ async def get_server_metadata(request: Request) -> ServerMetadata:
         scopes_supported=[s.value for s in Scope], response_types_supported=[])
 
 
-@admin_router.get("/v1/me", operation_id="get_current_principal", tags=["identity"],
+@admin_router.get("/v1/me", operation_id="get_current_principal", tags=["identity"], response_model=PrincipalRead,
                    summary="Who the presented credential acts for (any valid credential)")
-async def get_current_principal(principal: Authenticated) -> PrincipalRead:
-    return PrincipalRead(client_id=principal.client_id, key_id=principal.key_id, roles=list(principal.roles),
-                         scopes=ordered(principal.scopes), credential=principal.credential,  # type: ignore[arg-type]
-                         expires_at=int(principal.expires_at) if principal.expires_at else None)
+async def get_current_principal(principal: Authenticated) -> Response:
+    # Serialised directly (the schema is PrincipalRead): a credential check that SDKs call often.
+    return Response(dumps_utf8({"client_id": principal.client_id, "key_id": principal.key_id,
+                                "roles": list(principal.roles), "scopes": ordered(principal.scopes),
+                                "credential": principal.credential,
+                                "expires_at": int(principal.expires_at) if principal.expires_at else None}),
+                    media_type="application/json")
 
 
 # -- admin ------------------------------------------------------------------------------------------

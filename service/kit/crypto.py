@@ -14,7 +14,6 @@ Threat model:
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ def generate_id(nbytes: int = 8) -> str:
 
 
 def keyed_hash(pepper: bytes, purpose: bytes, value: str) -> bytes:
-    return hmac.new(pepper, purpose + b"\x00" + value.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.digest(pepper, purpose + b"\x00" + value.encode("utf-8"), "sha256")
 
 
 def verify_keyed_hash(pepper: bytes, purpose: bytes, value: str, expected: bytes) -> bool:

@@ -76,10 +76,16 @@ class RateLimiter:
         self.default_per_minute = default_per_minute
         self.burst = burst
         self._last_audit: dict[str, float] = {}
+        self._rates: dict[int, Rate] = {}
 
     def rate_for(self, per_minute: int | None) -> Rate:
         limit = per_minute or self.default_per_minute
-        return Rate(limit=limit, period=60.0, burst=self.burst or limit)
+        rate = self._rates.get(limit)
+        if rate is None:  # a handful of distinct limits in practice; Rate validates on construction
+            if len(self._rates) > 10_000:
+                self._rates.clear()
+            rate = self._rates[limit] = Rate(limit=limit, period=60.0, burst=self.burst or limit)
+        return rate
 
     async def hit(self, key: str, rate: Rate, cost: int = 1) -> Decision:
         return await self.backend.hit(key, rate, cost)
