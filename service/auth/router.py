@@ -93,7 +93,8 @@ async def issue_token(
     if grant_type != "client_credentials":
         raise OAuthError("unsupported_grant_type", "Only the client_credentials grant is supported.")
     issued = auth_service.issue_token(auth, client, scope)
-    await auth.audit.record(Action.TOKEN_ISSUED, ctx=ctx, actor=client.id, details={"scope": issued.scope})
+    await auth.audit.record(Action.TOKEN_ISSUED, ctx=ctx, actor=client.id, target=f"jti:{issued.jti}",
+                            details={"scope": issued.scope})
     metrics.token_issued()
     body = TokenResponse(access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope)
     return JSONResponse(body.model_dump(), headers=NO_STORE)

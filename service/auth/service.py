@@ -40,6 +40,7 @@ class IssuedToken:
     access_token: str
     expires_in: int
     scope: str
+    jti: str
 
     def __repr__(self) -> str:
         return f"IssuedToken(<redacted>, expires_in={self.expires_in}, scope={self.scope!r})"
@@ -184,7 +185,8 @@ def issue_token(auth: Authenticator, client: ClientInfo, scope_param: str | None
     claims = {"iss": settings.jwt_issuer, "sub": client.id, "aud": settings.jwt_audience, "iat": now,
               "nbf": now, "exp": now + settings.access_token_ttl_seconds, "jti": uuid.uuid4().hex,
               "client_id": client.id, "scope": " ".join(scopes)}
-    return IssuedToken(encode_access_token(claims, key), settings.access_token_ttl_seconds, claims["scope"])
+    return IssuedToken(encode_access_token(claims, key), settings.access_token_ttl_seconds, claims["scope"],
+                       claims["jti"])
 
 
 async def revoke(session: AsyncSession, auth: Authenticator, client: ClientInfo, token: str, *,

@@ -151,6 +151,7 @@ class TestAuditTrail:
         assert ids == sorted(ids, reverse=True) and len(set(ids)) == 4
         assert all(e["action"] == "token.issued" for e in first["items"])
         assert first["items"][0]["source_ip"] == "203.0.113.7" and first["items"][0]["request_id"]
+        assert all(e["target"].startswith("jti:") and e["actor"] == creds.client_id for e in first["items"])
 
     async def test_bad_cursor_is_400(self, gateway, admin) -> None:
         response = await gateway.client.get("/v1/audit", params={"cursor": "!!!"}, headers=admin)
