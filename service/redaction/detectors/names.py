@@ -17,7 +17,8 @@ import re
 from bisect import bisect_right
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
-from service.redaction.detectors.name_lists import (FOREIGN_STOP, PARTICLES, STOPWORDS, TITLES, _read_words, load_faker_names)  # noqa: F401 - re-exported
+from service.redaction.detectors.name_lists import (  # noqa: F401 - load_faker_names is re-exported
+    FOREIGN_STOP, PARTICLES, STOPWORDS, TITLES, _read_words, load_faker_names)
 
 _WORDS = re.compile(r"[a-z]+")
 _TOKEN_AT = re.compile(r"[a-z][a-z']*")
