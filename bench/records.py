@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import gc
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -32,9 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cryptography.fernet import Fernet  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
 from service.auth.principal import Principal  # noqa: E402
 from service.cli import migrate  # noqa: E402
@@ -44,27 +41,12 @@ from service.kit.batching import BatchWriter  # noqa: E402
 from service.kit.crypto import master_fernet  # noqa: E402
 from service.kit.keystore import DataKeyStore  # noqa: E402
 from service.records import service as records_service  # noqa: E402
+from tests.fixtures.database import create_scratch_postgres, drop_scratch_postgres  # noqa: E402
 
 CONCURRENCY = 16
 INPUT = ("Please summarise the ticket from <PERSON> (<EMAIL_ADDRESS>, <PHONE_NUMBER>) about the invoice "
          "that was charged twice to card <CREDIT_CARD>. ") * 6  # about 1 KB, as redacted input
 OUTPUT = {"text": "The customer reports a duplicate charge and asks for a refund of the second payment. " * 4}
-
-
-async def _scratch_pg(admin_url: str) -> str:
-    name = f"gw_bench_{os.getpid()}_{secrets.token_hex(3)}"
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_pg(admin_url: str, url: str) -> None:
-    engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    await engine.dispose()
 
 
 class Target:
@@ -172,7 +154,7 @@ def bench_predict_http(seconds: int, rounds: int, pg_admin: str | None) -> None:
     backends: list[tuple[str, str | None]] = [("SQLite", None)]
     pg_url = None
     if pg_admin:
-        pg_url = asyncio.run(_scratch_pg(pg_admin))
+        pg_url = asyncio.run(create_scratch_postgres(pg_admin))
         backends.append(("PostgreSQL", pg_url))
     try:
         for name, db in backends:
@@ -200,7 +182,7 @@ def bench_predict_http(seconds: int, rounds: int, pg_admin: str | None) -> None:
                   f"{'OK' if ratio >= 0.30 else 'BELOW'}; p99 < 10 ms: {'OK' if p99 < 10 else 'ABOVE'})")
     finally:
         if pg_url and pg_admin:
-            asyncio.run(_drop_pg(pg_admin, pg_url))
+            asyncio.run(drop_scratch_postgres(pg_admin, pg_url))
 
 
 async def main() -> None:
@@ -231,7 +213,7 @@ async def main() -> None:
     if args.no_pg:
         return
     try:
-        pg = await _scratch_pg(args.pg)
+        pg = await create_scratch_postgres(args.pg)
     except Exception as exc:  # noqa: BLE001
         print(f"\nPostgreSQL: skipped ({type(exc).__name__}: is {make_url(args.pg).host} reachable?)")
         return
@@ -240,7 +222,7 @@ async def main() -> None:
                                                   _env_file=None))
         await bench_backend("PostgreSQL (asyncpg)", pg, args.n, args.rounds)
     finally:
-        await _drop_pg(args.pg, pg)
+        await drop_scratch_postgres(args.pg, pg)
 
 
 if __name__ == "__main__":

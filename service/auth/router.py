@@ -7,7 +7,7 @@ import binascii
 from typing import Annotated
 from urllib.parse import unquote_plus
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi import Depends, Form, Query, Request, Response
 from starlette.responses import JSONResponse
 
 from service.audit.service import Action, AuditContext

@@ -29,7 +29,3 @@ def parse_scopes(value: str | None) -> list[str]:
         if item:
             seen.setdefault(item, None)
     return list(seen)
-
-
-def is_known(scope: str) -> bool:
-    return scope in Scope._value2member_map_

@@ -24,9 +24,9 @@ from service.auth.exceptions import AuthLockedOut, InvalidCredential, OAuthError
 from service.auth.principal import Principal
 from service.auth.repository import AuthStateRepository, ClientRepository, KeyRepository, RevocationRepository
 from service.auth.roles import Role, ordered, scopes_for_roles
-from service.auth.scopes import Scope, parse_scopes
+from service.auth.scopes import parse_scopes
 from service.auth.tokens import encode_access_token
-from service.errors import BadRequest, NotFound, Unprocessable
+from service.errors import NotFound, Unprocessable
 from service.kit.crypto import generate_id, generate_secret
 from service.models import ApiClient, ApiKey
 from service.models.types import utcnow
@@ -224,11 +224,6 @@ async def introspect(auth: Authenticator, client: ClientInfo, token: str) -> dic
         response.update(token_type="Bearer", exp=int(principal.expires_at or 0), jti=principal.jti,
                         iss=auth.settings.jwt_issuer, aud=auth.settings.jwt_audience)
     return response
-
-
-def require_known_scopes(scopes: Sequence[str]) -> None:
-    if any(s not in Scope._value2member_map_ for s in scopes):
-        raise BadRequest("Unknown scope.")
 
 
 async def authenticate_client(auth: Authenticator, client_id: str | None, secret: str | None, *,

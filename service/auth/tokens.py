@@ -98,16 +98,6 @@ def encode_access_token(claims: Mapping[str, Any], key: KeyMaterial) -> str:
                       headers={"kid": key.kid, "typ": TOKEN_TYPE})
 
 
-def unverified_jti(token: str) -> str | None:
-    """The `jti` of a token without verifying it (revocation of a token we may no longer verify)."""
-    try:
-        claims = jwt.get_unverified_claims(token)
-    except JWTError:
-        return None
-    jti = claims.get("jti") if isinstance(claims, dict) else None
-    return jti if isinstance(jti, str) and len(jti) <= 64 else None
-
-
 def decode_access_token(token: str, keys: Mapping[str, KeyMaterial], *, issuer: str, audience: str,
                         leeway: int = 0) -> dict[str, Any]:
     """Verify signature and claims; raises TokenError(reason)."""

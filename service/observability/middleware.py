@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import math
 import re
 import secrets
 import time
@@ -37,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.config import Settings
 from service.errors import problem_response
+from service.ratelimit.service import headers_for
 from service.observability import anomaly, metrics
 from service.observability.logging import mask_text
 
@@ -65,12 +65,6 @@ _COMMON_HEADERS = [
 class BodyTooLarge(HTTPException):
     def __init__(self) -> None:
         super().__init__(413, "The request body exceeds the configured limit.")
-
-
-def _ratelimit_headers(decision: Any) -> list[tuple[bytes, bytes]]:
-    return [(b"ratelimit-limit", str(decision.limit).encode()),
-            (b"ratelimit-remaining", str(max(0, decision.remaining)).encode()),
-            (b"ratelimit-reset", str(max(0, math.ceil(round(decision.reset_after, 6)))).encode())]
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -160,7 +154,7 @@ class GatewayMiddleware:
                     headers.append((b"cache-control", b"no-store"))
                 decision = state.get("ratelimit")
                 if decision is not None:
-                    headers.extend(_ratelimit_headers(decision))
+                    headers.extend(headers_for(decision))
                 message = {**message, "headers": headers}
             elif status_holder[0] == 422 and message["type"] == "http.response.body" \
                     and _PII_BLOCKED in message.get("body", b""):

@@ -65,9 +65,10 @@ class RateLimiterUnavailable(ServiceUnavailable):
 
 
 def headers_for(decision: Decision) -> list[tuple[bytes, bytes]]:
+    """`RateLimit-*` response headers for a decision (reset rounded up like Retry-After)."""
     return [(b"ratelimit-limit", str(decision.limit).encode()),
             (b"ratelimit-remaining", str(max(0, decision.remaining)).encode()),
-            (b"ratelimit-reset", str(max(0, math.ceil(decision.reset_after))).encode())]
+            (b"ratelimit-reset", str(whole_seconds(decision.reset_after)).encode())]
 
 
 class RateLimiter:

@@ -182,3 +182,15 @@ class TestCommandLine:
     def test_unknown_role_is_a_usage_error(self, tmp_path: Path) -> None:
         env = gateway_env(data_dir=str(tmp_path / "d"), master_keys=MASTER_KEY, key_pepper=PEPPER)
         assert run_cli("create-client", "--name", "x", "--role", "root", env=env).returncode == 2
+
+
+class TestKeyUse:
+    async def test_last_used_at_is_recorded_in_batches(self, gateway, admin) -> None:
+        creds = await make_client(gateway.app, "auditor")
+        body = (await gateway.client.post(f"/v1/clients/{creds.client_id}/keys", headers=admin, json={})).json()
+        assert body["last_used_at"] is None
+        assert (await gateway.client.get("/v1/me", headers=bearer(body["api_key"]))).status_code == 200
+        await gateway.app.state.authenticator._flush_touched()  # what the 15-second task does
+        keys = (await gateway.client.get(f"/v1/clients/{creds.client_id}/keys", headers=admin)).json()["items"]
+        used = datetime.fromisoformat(keys[0]["last_used_at"])
+        assert abs((datetime.now(UTC) - used).total_seconds()) < 60

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import time
 
-import httpx
 import pytest
 
 from tests.fixtures.principals import bearer, get_token, make_client
-from tests.fixtures.upstream import LEAKED, UPSTREAM_KEY
+from tests.fixtures.upstream import UPSTREAM_KEY
 
 PII = {
     "PERSON": "Maria Gonzalez",

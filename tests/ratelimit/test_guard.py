@@ -5,13 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import time
 import uuid
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.conftest import MASTER_KEY, PEPPER
 from tests.fixtures.principals import bearer, get_token, make_client, make_key

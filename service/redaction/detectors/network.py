@@ -29,7 +29,6 @@ class IPv6Recognizer(Recognizer):
             return []
         out = []
         matches = []
-        n = len(text)
         done = -1
         i = text.find(":")
         while i >= 0:
