@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, event
+from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -34,14 +36,27 @@ def is_sqlite(url: str) -> bool:
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(url, connect_args={"timeout": 30})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine.sync_engine)
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
                                pool_recycle=1800)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def sqlite_file_engine(url: str) -> Engine | None:
+    """A synchronous engine (stdlib sqlite3) on the same SQLite file, configured like the async one, for
+    a caller that owns a thread of its own; None for an in-memory database, which another connection
+    would not see."""
+    parsed = make_url(url)
+    if not parsed.database or parsed.database == ":memory:" or parsed.query.get("mode") == "memory":
+        return None
+    engine = create_sync_engine(parsed.set(drivername="sqlite"),
+                                connect_args={"timeout": 30, "check_same_thread": False})
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions break SAVEPOINT).
         dbapi_connection.isolation_level = None
@@ -52,7 +67,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # noqa: ANN001
         # IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout instead of
         # failing with "database is locked" when a read transaction tries to upgrade.

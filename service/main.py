@@ -20,9 +20,10 @@ from service.auth.lockout import Lockout
 from service.config import Settings, get_settings
 from service.db import create_engine, create_sessionmaker
 from service.errors import install_exception_handlers
-from service.kit.batching import BatchWriter
+from service.kit.batching import BatchWriter, sink_for
 from service.kit.crypto import master_fernet
 from service.kit.keystore import DataKeyStore
+from service.routing import mount
 from service.observability import health, metrics
 from service.observability.anomaly import AnomalyDetector
 from service.observability.logging import configure_logging
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         backend = build_ratelimit_backend(settings)
         app.state.limiter = RateLimiter(backend, default_per_minute=settings.rate_limit_per_minute,
                                         burst=settings.rate_limit_burst)
-        writer = BatchWriter(sessionmaker)
+        writer = BatchWriter(sink=sink_for(engine, sessionmaker))
         writer.start()
         app.state.writer = writer
         app.state.audit = AuditLog(writer)
@@ -140,7 +141,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Matching walks the routers in order: the data plane first, operations last.
     routers = [prediction_router.router, redaction_router.router, auth_router.admin_router, auth_router.oauth_router,
                records_router.router, audit_router.router, metrics.metrics_router(), health.router]
-    for router in routers:
-        app.include_router(router)
+    mount(app, routers)
     install_openapi(app, routers)
     return app

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
@@ -43,3 +43,17 @@ def public_router(**kwargs: Any) -> APIRouter:
 def protected_router(**kwargs: Any) -> APIRouter:
     responses = {**_AUTH_RESPONSES, **kwargs.pop("responses", {})}
     return ProtectedRouter(responses=responses, **kwargs)
+
+
+def mount(app: FastAPI, routers: list[APIRouter]) -> None:
+    """Put every router's routes on the app's own router, in order.
+
+    `app.include_router()` in this FastAPI keeps each router behind a lazy inclusion layer that matches
+    every candidate route twice per request (once to select the router, once to dispatch), which cost
+    ~60 µs of a ~100 µs request here with forty routes. Our routers take no prefix, tags or dependencies
+    at inclusion (an `APIRoute` already carries its router's prefix, tags, responses and dependencies
+    from when it was added), so their routes can live on the app's router directly, where matching is
+    one regex per route until the first match.
+    """
+    for router in routers:
+        app.router.routes.extend(router.routes)

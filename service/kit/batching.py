@@ -6,6 +6,19 @@ a future; a single writer task inserts whatever is queued in one transaction (on
 table) and resolves every future of that batch when the commit returns. A successful await therefore
 means the row is committed (durability is unchanged); only the transaction is shared. If a batch
 fails, its rows are retried one request at a time, so one bad row cannot fail its neighbours.
+
+What a batch costs beyond its rows is the transaction's round trip through the driver, so the writer
+owns its connection instead of taking a pooled session per batch (measured here, CPU per one-row
+batch: session 1.0-1.4 ms; dedicated async connection 0.5 ms on PostgreSQL; for SQLite, whose async
+driver hops to a thread for every statement, a synchronous connection in the writer's own thread,
+one hop per batch, 0.3 ms):
+- `SqliteSink`: stdlib sqlite3 through a synchronous SQLAlchemy engine on the same file, configured
+  identically (WAL, foreign keys, BEGIN IMMEDIATE, busy timeout), used only from one thread;
+- `ConnectionSink`: one `AsyncConnection` of the application's engine (PostgreSQL);
+- `SessionSink`: a session per batch (anything else, and tests that hand in a sessionmaker).
+A sink whose transaction fails drops its connection and opens a fresh one for the next batch; when the
+failure was the connection itself (the server restarted, an idle connection was cut), the batch is
+tried once more on the fresh connection, as a pool's pre-ping would have done.
 """
 
 from __future__ import annotations
@@ -13,21 +26,137 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from typing import Any, Protocol
 
-from sqlalchemy import Table, insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Connection, Engine, Table, insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from service.db import is_sqlite, sqlite_file_engine
 from service.observability import metrics
 
 logger = logging.getLogger("gateway.batching")
 
 Rows = list[tuple[Table, dict[str, Any]]]
+Tables = list[tuple[Table, list[dict[str, Any]]]]
+
+
+class Sink(Protocol):
+    async def commit(self, tables: Tables) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class SessionSink:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def commit(self, tables: Tables) -> None:
+        async with self._sessionmaker() as session:
+            for table, rows in tables:
+                await session.execute(insert(table), rows)
+            await session.commit()
+
+    async def close(self) -> None:
+        return None
+
+
+class ConnectionSink:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._conn: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
+
+    async def commit(self, tables: Tables) -> None:
+        async with self._lock:
+            for attempt in (1, 2):
+                try:
+                    if self._conn is None:
+                        self._conn = await self._engine.connect()
+                    async with self._conn.begin():
+                        for table, rows in tables:
+                            await self._conn.execute(insert(table), rows)
+                    return
+                except BaseException as exc:
+                    await self._drop()
+                    if attempt == 2 or not _connection_lost(exc):
+                        raise
+
+    async def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with suppress(Exception):
+                await conn.invalidate()
+            with suppress(Exception):
+                await conn.close()
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._drop()
+
+
+class SqliteSink:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None  # touched only in the executor's one thread
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="record-writer")
+
+    async def commit(self, tables: Tables) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._commit, tables)
+
+    def _commit(self, tables: Tables) -> None:
+        for attempt in (1, 2):
+            try:
+                if self._conn is None:
+                    self._conn = self._engine.connect()
+                with self._conn.begin():
+                    for table, rows in tables:
+                        self._conn.execute(insert(table), rows)
+                return
+            except BaseException as exc:
+                self._drop()
+                if attempt == 2 or not _connection_lost(exc):
+                    raise
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with suppress(Exception):
+                conn.invalidate()
+            with suppress(Exception):
+                conn.close()
+
+    async def close(self) -> None:
+        loop = asyncio.get_running_loop()
+        with suppress(Exception):
+            await loop.run_in_executor(self._executor, self._drop)
+        self._executor.shutdown(wait=False)
+        self._engine.dispose()
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def sink_for(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]) -> Sink:
+    """The cheapest sink for the application's database."""
+    url = engine.url.render_as_string(hide_password=False)
+    if is_sqlite(url):
+        sync = sqlite_file_engine(url)
+        return SqliteSink(sync) if sync is not None else SessionSink(sessionmaker)
+    return ConnectionSink(engine)
 
 
 class BatchWriter:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, max_batch: int = 512) -> None:
-        self._sessionmaker = sessionmaker
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession] | None = None, *, sink: Sink | None = None,
+                 max_batch: int = 512) -> None:
+        if sink is None:
+            if sessionmaker is None:
+                raise ValueError("BatchWriter needs a sessionmaker or a sink")
+            sink = SessionSink(sessionmaker)
+        self._sink = sink
         self._max_batch = max_batch
         self._queue: list[tuple[Rows, asyncio.Future[None]]] = []
         self._wakeup = asyncio.Event()
@@ -95,10 +224,7 @@ class BatchWriter:
                 if table not in by_table:
                     order.append(table)
                 by_table[table].append(values)
-        async with self._sessionmaker() as session:
-            for table in order:
-                await session.execute(insert(table), by_table[table])
-            await session.commit()
+        await self._sink.commit([(table, by_table[table]) for table in order])
 
     @staticmethod
     def _finish(batch: list[tuple[Rows, asyncio.Future[None] | None]], error: Exception | None) -> None:
@@ -118,3 +244,4 @@ class BatchWriter:
                 await asyncio.wait_for(self._task, timeout=10)
             except (TimeoutError, asyncio.CancelledError):
                 self._task.cancel()
+        await self._sink.close()

@@ -1,0 +1,121 @@
+"""Group commit through the writer's own connection, on SQLite and PostgreSQL (`service.kit.batching`)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
+
+from service.db import create_engine, create_sessionmaker
+from service.kit.batching import BatchWriter, ConnectionSink, SessionSink, SqliteSink, sink_for
+from service.models import AuditEvent, RequestRecord
+from service.models.types import utcnow
+from service.records.service import new_record_id
+
+AUDIT = AuditEvent.__table__
+RECORDS = RequestRecord.__table__
+
+
+def _event(action: str) -> dict:
+    return {"action": action, "outcome": "success", "created_at": utcnow()}
+
+
+def _orphan_record() -> dict:
+    """A record naming a data key that does not exist (an erased client's): the foreign key refuses it."""
+    return {"id": new_record_id(), "client_id": "cl_missing", "key_id": None, "route": "/v1/redact", "model": None,
+            "status": 200, "latency_ms": 1.0, "created_at": utcnow(), "entity_counts": {}, "usage": None,
+            "raw_input": False, "data_key_id": "dk_erased", "content": None}
+
+
+@pytest.fixture
+async def storage(db_url: str):
+    engine = create_engine(db_url)
+    sessionmaker = create_sessionmaker(engine)
+    writer = BatchWriter(sink=sink_for(engine, sessionmaker))
+    writer.start()
+    try:
+        yield engine, sessionmaker, writer
+    finally:
+        await writer.close()
+        await engine.dispose()
+
+
+async def _actions(sessionmaker, prefix: str) -> list[str]:
+    async with sessionmaker() as session:
+        return list(await session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith(prefix))))
+
+
+async def test_each_database_gets_the_writer_connection_that_suits_it(db_url: str) -> None:
+    engine = create_engine(db_url)
+    memory = create_engine("sqlite+aiosqlite://")
+    try:
+        expected = SqliteSink if make_url(db_url).get_backend_name() == "sqlite" else ConnectionSink
+        sink = sink_for(engine, create_sessionmaker(engine))
+        assert isinstance(sink, expected)
+        await sink.close()
+        # an in-memory SQLite database is private to its connection: only a session sees it
+        assert isinstance(sink_for(memory, create_sessionmaker(memory)), SessionSink)
+    finally:
+        await engine.dispose()
+        await memory.dispose()
+
+
+async def test_concurrent_writes_are_each_committed_exactly_once_before_they_return(storage) -> None:
+    engine, sessionmaker, writer = storage
+    seen_committed: list[bool] = []
+
+    async def one(i: int) -> None:
+        await writer.write([(AUDIT, _event(f"batch.test.{i:04d}"))])
+        # visible from another connection the moment write() returns: it was committed, not queued
+        async with sessionmaker() as session:
+            found = await session.scalar(select(func.count()).select_from(AuditEvent)
+                                         .where(AuditEvent.action == f"batch.test.{i:04d}"))
+        seen_committed.append(found == 1)
+
+    await asyncio.gather(*(one(i) for i in range(300)))
+    actions = await _actions(sessionmaker, "batch.test.")
+    assert len(actions) == 300 and len(set(actions)) == 300
+    assert all(seen_committed)
+
+
+async def test_a_refused_row_fails_only_its_own_request(storage) -> None:
+    _, sessionmaker, writer = storage
+    writes = [writer.write([(AUDIT, _event(f"batch.fk.{i}"))]) for i in range(20)]
+    writes.insert(7, writer.write([(RECORDS, _orphan_record())]))  # foreign keys hold on the writer's connection
+    results = await asyncio.gather(*writes, return_exceptions=True)
+    failed = [i for i, r in enumerate(results) if isinstance(r, Exception)]
+    assert failed == [7]
+    assert len(await _actions(sessionmaker, "batch.fk.")) == 20
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(RequestRecord)
+                                    .where(RequestRecord.client_id == "cl_missing")) == 0
+    # and the writer goes on working after the refusal
+    await writer.write([(AUDIT, _event("batch.fk.after"))])
+    assert "batch.fk.after" in await _actions(sessionmaker, "batch.fk.")
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a server-side disconnect needs a server
+async def test_the_writer_survives_its_connection_being_cut(storage) -> None:
+    engine, sessionmaker, writer = storage
+    await writer.write([(AUDIT, _event("batch.cut.before"))])
+    async with engine.connect() as admin:
+        killed = await admin.scalar(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    assert killed >= 1
+    await writer.write([(AUDIT, _event("batch.cut.after"))])  # a fresh connection, no error to the caller
+    assert sorted(await _actions(sessionmaker, "batch.cut.")) == ["batch.cut.after", "batch.cut.before"]
+
+
+async def test_an_unreachable_database_fails_the_write(tmp_path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
+    writer = BatchWriter(sink=sink_for(engine, create_sessionmaker(engine)))
+    writer.start()
+    try:
+        with pytest.raises(RuntimeError):
+            await writer.write([(AUDIT, _event("never"))])
+    finally:
+        await writer.close()
+        await engine.dispose()
