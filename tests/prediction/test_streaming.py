@@ -18,6 +18,10 @@ REPLIES = [
     "Card 4111 1111 1111 1111 expires soon, IBAN DE89 3704 0044 0532 0130 00 ok",
     "Dear Peter Miller, your ip 192.168.10.20 is on file with AKIAZ3MSJV4WQ7PLX2TR. Thanks",
     "Reach Jane Doe at jane.doe@corp-example.com, or 2001:db8::8a2e:370:7334 for the server.",
+    # values that begin with a common word, which the guard sends before its end is known
+    "Theodore Smith called about the contract yesterday.",
+    "I have forwarded it to Ian Wright and Young Park.",
+    "hello@example.org is where the model says to write.",
 ]
 
 
@@ -74,6 +78,30 @@ def test_prose_flows_token_by_token() -> None:
         if guard.feed(text[i:i + 3]) and sent_at is None:
             sent_at = i + 3
     assert sent_at is not None and sent_at <= 12  # after two or three words, not the whole reply
+
+
+@pytest.mark.parametrize("first", ["Sure", "The", "You", "Hello", "I"])
+def test_a_common_first_word_is_sent_without_waiting_for_the_next_chunk(first: str) -> None:
+    f = OutputFilter(ENGINE, Vault())
+    guard = StreamGuard(lambda context, t: f.finish(t, "0", context), f.spans)
+    assert guard.feed(first) == first  # the first token reaches the caller as soon as the model sends it
+
+
+@pytest.mark.parametrize("first", ["Maria", "john", "+1", "4111", "<PERSON", "password", "at", "Theo"])
+def test_an_unfinished_word_that_may_start_a_value_is_still_held(first: str) -> None:
+    f = OutputFilter(ENGINE, Vault())
+    guard = StreamGuard(lambda context, t: f.finish(t, "0", context), f.spans)
+    assert guard.feed(first) == ""
+
+
+def test_a_value_that_grew_out_of_a_sent_word_discloses_no_more_than_that_word() -> None:
+    text = "Theodore Smith called about the contract yesterday."
+    streamed, _ = _stream(text, list(range(3, len(text), 3)))  # "The" goes out before "odore"
+    assert "Theodore" not in streamed and "Smith" not in streamed and "odore" not in streamed
+    assert streamed.endswith("called about the contract yesterday.")
+    # one character at a time: "I" goes out early, but "a" continues a word, so it is not sent on its own
+    streamed, _ = _stream("I have forwarded it to Ian Wright today.", list(range(1, 41)))
+    assert "Ia" not in streamed and "Wright" not in streamed
 
 
 def test_hold_is_bounded() -> None:
