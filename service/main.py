@@ -7,7 +7,6 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 
 from service import __version__
@@ -30,7 +29,7 @@ from service.observability.logging import configure_logging
 from service.observability.middleware import GatewayMiddleware
 from service.openapi import install_openapi
 from service.prediction import router as prediction_router
-from service.prediction.client import UpstreamClient
+from service.prediction.client import UpstreamClient, build_http_client
 from service.prediction.local import load_local_models
 from service.prediction.registry import load_registry
 from service.prediction.service import PredictionRuntime
@@ -64,10 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessionmaker = create_sessionmaker(engine)
         app.state.engine = engine
         app.state.sessionmaker = sessionmaker
-        app.state.http = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.upstream_read_timeout, connect=settings.upstream_connect_timeout),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-            follow_redirects=False, trust_env=False)
+        app.state.http = build_http_client(settings.upstream_connect_timeout, settings.upstream_read_timeout)
         backend = build_ratelimit_backend(settings)
         app.state.limiter = RateLimiter(backend, default_per_minute=settings.rate_limit_per_minute,
                                         burst=settings.rate_limit_burst)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 import time
 
@@ -188,6 +190,30 @@ class TestUpstreamFailures:
         r = await running.client.post("/v1/chat/completions", headers=bearer(token), json={
             "model": "echo-1", "messages": [{"role": "user", "content": "hi"}]})
         assert r.status_code == 502 and str(port) not in r.text
+
+    async def test_upstream_that_hangs_up_before_answering_is_retried_then_502(self, start_app, make_settings,
+                                                                               sqlite_url) -> None:
+        accepted = 0
+
+        async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal accepted
+            accepted += 1
+            await reader.read(1)  # the request started arriving; close without a response
+            writer.close()
+
+        server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            running = await start_app(make_settings(sqlite_url, upstream_url=f"http://127.0.0.1:{port}/v1",
+                                                    upstream_api_key="k" * 20, upstream_retries=1))
+            token = await get_token(running.client, await make_client(running.app, "predictor"))
+            r = await running.client.post("/v1/chat/completions", headers=bearer(token), json={
+                "model": "echo-1", "messages": [{"role": "user", "content": "hi"}]})
+        finally:
+            server.close()
+            await server.wait_closed()
+        # a disconnect is not a timeout: 502, after one retry, and nothing of the upstream in the answer
+        assert r.status_code == 502 and accepted == 2 and str(port) not in r.text
 
     async def test_503_is_retried(self, proxy, upstream) -> None:
         r = await proxy.client.post("/v1/chat/completions", headers=bearer(proxy.token), json={
