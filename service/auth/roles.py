@@ -33,7 +33,9 @@ def scopes_for_roles(roles: Iterable[str]) -> frozenset[str]:
     return frozenset(granted)
 
 
+_SCOPE_ORDER = {s.value: i for i, s in enumerate(Scope)}
+
+
 def ordered(scopes: Iterable[str]) -> list[str]:
     """Scopes in the canonical order of the `Scope` enum (stable output for tokens and responses)."""
-    wanted = set(scopes)
-    return [s.value for s in Scope if s.value in wanted]
+    return sorted((s for s in set(scopes) if s in _SCOPE_ORDER), key=_SCOPE_ORDER.__getitem__)

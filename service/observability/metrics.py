@@ -112,17 +112,29 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
     children[1].observe(seconds)
 
 
+_guard_children: dict[tuple[str, str], Any] = {}
+
+
+def _guard(decision: str, code: str) -> None:
+    child = _guard_children.get((decision, code))
+    if child is None:
+        child = GUARD_DECISIONS.labels(decision, code_label(code))
+        if len(_guard_children) < 1_000:
+            _guard_children[(decision, code)] = child
+    child.inc()
+
+
 # -- helpers the domains call -----------------------------------------------------------------------
 def guard_authenticated(credential: str) -> None:
-    GUARD_DECISIONS.labels("authenticated", code_label(credential)).inc()
+    _guard("authenticated", credential)
 
 
 def guard_refused(reason: str) -> None:
-    GUARD_DECISIONS.labels("refused", code_label(reason)).inc()
+    _guard("refused", reason)
 
 
 def guard_rate_limited(bucket: str) -> None:
-    GUARD_DECISIONS.labels("rate_limited", code_label(bucket)).inc()
+    _guard("rate_limited", bucket)
 
 
 def client_auth(outcome: str, reason: str) -> None:

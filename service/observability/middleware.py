@@ -191,14 +191,15 @@ class GatewayMiddleware:
             method = scope.get("method", "")
             status = status_holder[0] or 500
             metrics.observe_request(route, method, status, elapsed)
-            logger.info("request", extra={
-                "request_id": request_id,
-                "method": metrics.method_label(method),
-                "route": route,
-                "status": status,
-                "latency_ms": round(elapsed * 1000, 2),
-                "principal": state.get("principal_id"),
-            })
+            if logger.isEnabledFor(logging.INFO):
+                logger.info("request", extra={
+                    "request_id": request_id,
+                    "method": metrics.method_label(method),
+                    "route": route,
+                    "status": status,
+                    "latency_ms": round(elapsed * 1000, 2),
+                    "principal": state.get("principal_id"),
+                })
             anomaly.current.reset(token)
             if blocked[0] and detector is not None:  # report() never raises
                 await detector.report(anomaly.PII_BLOCKED, client_id=state.get("principal_id"),
