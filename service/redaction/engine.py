@@ -47,6 +47,9 @@ def _own_output_re(types: Iterable[str]) -> re.Pattern[str]:
     )
 
 
+_DEFAULT_OPERATOR = OperatorSpec()  # frozen: one shared instance serves every call
+_NO_KEYS = OperatorKeys()
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -215,8 +218,8 @@ class RedactionEngine:
                vault: Vault | None = None) -> RedactionResult:
         """Replace every finding by `operator`'s output. `vault` (pseudonymize) may be shared across
         calls; without one a fresh vault serves this call and its mapping is returned."""
-        operator = operator or OperatorSpec()
-        keys = keys or OperatorKeys()
+        operator = operator or _DEFAULT_OPERATOR
+        keys = keys or _NO_KEYS
         if operator.type == "pseudonymize" and vault is None:
             vault = Vault()
         findings = self.analyze(text, entities, allow_list)

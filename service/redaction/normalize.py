@@ -8,6 +8,15 @@ came from, so a span found in the view maps to the WHOLE obfuscated stretch of t
 Invariants: `to_original(s, e)` always returns 0 <= start < end <= len(input) for 0 <= s < e <= len(view);
 the fast path (plain printable ASCII with nothing to decode) returns the input itself and an identity map
 without any per-character Python work. Normalisation never raises on any `str`, lone surrogates included.
+
+Fast path, and why it cannot let an obfuscation through: an ASCII text has no look-alike, invisible or
+fullwidth character to fold, so only three things can change it: control characters, %XX/&entity;
+escapes and defanged or spelled-out separators. One `bytes.translate` deletes every byte that is none of
+these; an empty remainder proves there is no control character and no '%' or '&' (escapes are then
+impossible), a remainder of only '%'/'&' still runs the escape regex. Separators are looked for only
+behind necessary conditions: " at "/" dot " (any case) in the lower-cased text for the spelled forms,
+and, for the bracketed forms, the same shape on a byte map that folds every bracket to one character
+(see `_defang_edits`); when a condition holds, the full search runs exactly as before.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ _CONFUSABLES = {
     " ": " ", " ": " ", " ": " ", "\u2028": "\n", "\u2029": "\n",
 }
 
+# Control characters that force the general path (the fast path tests for them as bytes, _PLAIN_BYTES).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ESCAPES = re.compile(r"%[0-9A-Fa-f]{2}|&#?[A-Za-z0-9]{2,8};")
 _BRACKET_DEFANG = re.compile(r"[\[\(\{<][ \t]*(?:(at|AT|At|@)|dot|DOT|Dot|\.)[ \t]*[\]\)\}>]")
@@ -178,9 +188,11 @@ def _pass1(text: str) -> tuple[str, OffsetMap] | None:
     """Fold runs of non-ASCII/control characters and decode %XX and &entities; in one scan."""
     out: list[str] = []
     omap = OffsetMap()
+    vstarts, ostarts, oends, copies = omap.vstart, omap.ostart, omap.oend, omap.copy
     pos = 0  # next input position not yet emitted
     vpos = 0
     changed = False
+    cache = _char_cache
 
     def emit(ms: int, me: int, r: str) -> None:
         nonlocal pos, vpos, changed
@@ -197,6 +209,31 @@ def _pass1(text: str) -> tuple[str, OffsetMap] | None:
 
     for m in _P1_SCAN.finditer(text):
         rs, re_ = m.span()
+        run = m.group()
+        if "%" not in run and "&" not in run:
+            # the common case, a run of non-ASCII or control characters: fold it whole (what the
+            # general loop below does for a run without '%' and '&'), emitting inline
+            r = cache.get(run) if len(run) == 1 else None
+            if r is None:
+                r = "".join([fold_char(ch) for ch in run])
+            if r != run:
+                if rs > pos:
+                    out.append(text[pos:rs])
+                    vstarts.append(vpos)
+                    ostarts.append(pos)
+                    oends.append(rs)
+                    copies.append(True)
+                    vpos += rs - pos
+                if r:
+                    out.append(r)
+                    vstarts.append(vpos)
+                    ostarts.append(rs)
+                    oends.append(re_)
+                    copies.append(len(r) == re_ - rs)
+                    vpos += len(r)
+                pos = re_
+                changed = True
+            continue
         i = max(rs, pos)
         while i < re_:
             c = text[i]
@@ -260,10 +297,27 @@ def _not_local_part(text: str, i: int) -> bool:
     return text[k:k + 4].lower() == "www." or "://" in text[k:k + 12]
 
 
+# For ASCII texts: brackets fold to "(" and ")", blanks to " ", the letters of at/dot to lower case and
+# everything else to "~", so `_BRACKET_HINT` finds a superset of `_BRACKET_DEFANG`'s matches (it also
+# takes "aT" or mismatched brackets) while searching for one literal byte.
+def _bracket_map() -> bytes:
+    table = bytearray(b"~" * 256)
+    for chars, to in (("[({<", "("), ("])}>", ")"), (" \t", " "), ("aA", "a"), ("tT", "t"), ("dD", "d"),
+                      ("oO", "o"), ("@", "@"), (".", ".")):
+        for c in chars:
+            table[ord(c)] = ord(to)
+    return bytes(table)
+
+
+_BRACKET_MAP = _bracket_map()
+_BRACKET_HINT = re.compile(rb"\( *(?:at|@|dot|\.) *\)")
+
+
 def _defang_edits(text: str) -> list[tuple[int, int, str]]:
     """Spans of defanged/spelled-out separators and their replacement ('@' or '.')."""
     edits: list[tuple[int, int, str]] = []
-    if "[" in text or "(" in text or "{" in text or "<" in text:
+    if ("[" in text or "(" in text or "{" in text or "<" in text) and (
+            not text.isascii() or _BRACKET_HINT.search(text.encode("ascii").translate(_BRACKET_MAP))):
         for m in _BRACKET_DEFANG.finditer(text):
             s, e = m.span()
             while s > 0 and text[s - 1] in " \t":
@@ -271,8 +325,11 @@ def _defang_edits(text: str) -> list[tuple[int, int, str]]:
             while e < len(text) and text[e] in " \t":
                 e += 1
             edits.append((s, e, "@" if m.group(1) else "."))
+    low = text.lower() if (" " in text) else ""
     for words, pat, rep in (((" at ", " AT ", " At "), _SPELLED_AT, "@"),
                             ((" dot ", " DOT ", " Dot "), _SPELLED_DOT, ".")):
+        if words[0] not in low:
+            continue  # none of the three spellings occurs
         for w in words:
             i = text.find(w)
             while i >= 0:
@@ -311,13 +368,18 @@ def _apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, Off
     return "".join(out), omap
 
 
+# Printable ASCII, tab and line breaks, except '%' and '&' (which may start an escape).
+_PLAIN_BYTES = bytes(c for c in range(0x20, 0x7F) if c not in b"%&") + b"\t\n\r"
+
+
 def normalize(text: str) -> NormalizedText:
     edits = None
-    if text.isascii() and (("%" not in text and "&" not in text) or not _ESCAPES.search(text)) \
-            and not _CONTROL.search(text):
-        edits = _defang_edits(text)
-        if not edits:
-            return NormalizedText(text, text)
+    if text.isascii():
+        odd = text.encode("ascii").translate(None, _PLAIN_BYTES)  # control characters, '%' and '&'
+        if not odd or (not odd.translate(None, b"%&") and not _ESCAPES.search(text)):
+            edits = _defang_edits(text)
+            if not edits:
+                return NormalizedText(text, text)
     cur = text
     maps: list[OffsetMap] = []
     if edits is None:

@@ -211,3 +211,130 @@ def test_spelled_at_before_a_real_address_does_not_swallow_it(engine) -> None:
     assert ("EMAIL_ADDRESS", "maria.gonzalez@example.org") in found
     assert ("PERSON", "Maria Gonzalez") in found
     assert "@example.org" not in engine.redact(text).text
+
+
+# -- fast paths: gates, byte maps and anchored scans change speed only, never findings ---------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bench.corpus import Gen  # noqa: E402
+from service.redaction.detectors import ScanContext, default_recognizers  # noqa: E402
+from service.redaction.detectors import contact, names, network, numbers  # noqa: E402
+from service.redaction.detectors.base import SHAPE  # noqa: E402
+
+_g = Gen(seed=11)
+_VALUES = [_g.email() for _ in range(6)] + [_g.phone() for _ in range(6)] + [_g.card() for _ in range(4)] + \
+    [_g.ssn() for _ in range(3)] + [_g.iban() for _ in range(4)] + [_g.ip() for _ in range(8)] + \
+    [_g.url() for _ in range(6)] + [_g.crypto() for _ in range(8)] + [_g.name("full") for _ in range(6)] + \
+    ["".join(_g.secret()) for _ in range(10)] + ["".join(_g.dob()) for _ in range(3)] + \
+    ["aa:bb:cc:dd:ee:01", "AB 12 34 56 C", "fe80::1", "a::b", "12:34:56", "1.2.3.4", "order 4111 1111 1111 1111"]
+_FILLER = ["hello ", "the ", "Dear ", "Mr ", "I am ", "my name is ", "call ", "phone: ", "ssn ", "IBAN ", "card ",
+           "order ", "password=", "token: ", "born on ", "mail ", " at ", " dot ", "[at]", "(dot)", "<PERSON_1> ",
+           "www.", "http://", "://", "@", ".com", "::", ":", "-", ".", "_", "'", "\n", "\t", "  ", "(", ")", ">", "<",
+           "bc1", "BC1", "0x", "AKIA", "sk-", "xoxb-", "_live_", "eyJ", "LIMIT 50", "Maria Okonkwo ", "van der ",
+           "cases ", "weeks ", "handler", "Name: ", "Attendees: ", "Regards,\n"]
+_ASCII_VALUES = [v for v in _VALUES if v.isascii()]
+pii_ascii = st.lists(st.one_of(st.sampled_from(_ASCII_VALUES), st.sampled_from(_FILLER),
+                               st.text(alphabet=st.characters(min_codepoint=9, max_codepoint=126), max_size=12)),
+                     max_size=16).map("".join)
+pii_any = st.lists(st.one_of(st.sampled_from(_VALUES), st.sampled_from(_FILLER), st.text(max_size=10)),
+                   max_size=16).map("".join)
+_FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+class _NoMaps(ScanContext):
+    """A scan context that offers no byte map: every recognizer takes its general (full-scan) path."""
+
+    __slots__ = ()
+
+    def ascii_map(self, table):
+        return None
+
+
+@pytest.fixture(scope="module")
+def recognizers():
+    return default_recognizers()
+
+
+@_FAST
+@given(pii_ascii)
+def test_byte_map_gates_and_scans_find_what_the_general_path_finds(recognizers, text):
+    for rec in recognizers:
+        assert sorted(rec.find(ScanContext(text))) == sorted(rec.find(_NoMaps(text))), rec.name
+
+
+@_FAST
+@given(st.one_of(pii_ascii, st.text(alphabet="0123456789 .-/()\n\r\tAZaz'deanvlo", max_size=80)))
+def test_shape_patterns_find_the_same_spans(text):
+    shape = text.encode("ascii").translate(SHAPE)
+    for pat, shaped in ((numbers._RUN_RE, numbers._RUN_RE_SHAPE), (numbers._IBAN_HINT, numbers._IBAN_HINT_MAP),
+                        (names._TITLE_RUN, names._TITLE_RUN_SHAPE)):
+        assert [m.span() for m in pat.finditer(text)] == [m.span() for m in shaped.finditer(shape)]
+
+
+def _email_window_scan(text):
+    """The e-mail recognizer as a plain scan of each window (the reference for the anchored version)."""
+    out, covered, n = [], -1, len(text)
+    at = text.find("@")
+    while at >= 0:
+        if at >= covered:
+            for m in contact.EMAIL_RE.finditer(text, max(0, at - 72), min(n, at + 260)):
+                if m.end() <= covered or m.group("tld").lower() in contact._NOT_TLD:
+                    continue
+                out.append((m.start(), m.end(), 1.0, "EMAIL_ADDRESS"))
+                covered = max(covered, m.end())
+        at = text.find("@", at + 1)
+    return out
+
+
+@_FAST
+@given(st.one_of(pii_any, st.lists(st.sampled_from(["a", "b.c", "@", " ", "\t", ">", "'", "-", "x" * 70, ".com", ".png",
+                                                    "é", "é@x.org"]), max_size=20).map("".join)))
+def test_anchored_email_search_finds_what_a_window_scan_finds(text):
+    assert contact.EMAIL.find(ScanContext(text)) == _email_window_scan(text)
+
+
+@_FAST
+@given(st.one_of(pii_any, st.lists(st.sampled_from(["http", "https", "hxxps", "sftp", "file", "ws", "://", "www.",
+                                                    "WwW.", "x", ".", "/", " ", "\u017f", "a.b"]),
+                                    max_size=20).map("".join)))
+def test_anchored_scheme_url_search_finds_what_a_full_scan_finds(text):
+    expected = []
+    if "://" in text or "www." in text or "WWW." in text:
+        for m in contact.SCHEME_URL_RE.finditer(text):
+            e = contact._trim(text, m.start(), m.end())
+            if e - m.start() > 7:
+                expected.append((m.start(), e, 0.85, "URL"))
+    assert [c for c in contact.URL.find(ScanContext(text)) if c[2] == 0.85] == expected
+
+
+@_FAST
+@given(st.text(alphabet="0123456789abcdefABCDEF:.%/", max_size=60))
+def test_ipv6_group_count_check_only_skips_what_cannot_parse(text):
+    import ipaddress
+
+    if "::" not in text and text.count(":") != 7 and not (text.count(":") == 6 and "." in text):
+        with pytest.raises(ValueError):
+            ipaddress.IPv6Address(text)
+
+
+def test_ipv6_trigger_is_the_colon_test_it_replaces():
+    text = "a:b::c:1234:5678:9 x:12345:y :: ::: 10:30:45 k:v"
+    old = [i for i, c in enumerate(text) if c == ":" and (text[i + 1:i + 2] == ":" or ":" in text[i + 1:i + 6])]
+    assert [m.start() for m in network._V6_TRIGGER.finditer(text)] == old
+
+
+def test_stop_word_after_a_context_phrase_is_rejected_for_every_kind(recognizers):
+    person = next(r for r in recognizers if r.name == "person")
+    for w in sorted(names._STOP_AFTER):
+        for form in (w, w.capitalize(), w.upper()):
+            text = f"x {form} Smith"
+            for kind in set(names._CTX_KIND.values()) | {"weak"}:
+                assert person._after_context(text, text.lower(), 2, kind) is None, (form, kind)
+
+
+def test_a_context_phrase_occurs_only_with_all_its_words():
+    for phrase, words in names._PHRASE_WORDS.items():
+        assert words <= ScanContext(f"x {phrase} y").words, phrase

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from service.redaction import normalize as norm
 from service.redaction.normalize import normalize
 from tests.redaction.conftest import types_of
+
+# ASCII text rich in what the fast path has to notice: brackets, at/dot in every case, escapes, controls.
+_ASCII_BITS = ["at", "AT", "At", "aT", "dot", "DOT", "Dot", "@", ".", " ", "\t", "\n", "[", "]", "(", ")", "{", "}",
+               "<", ">", "%", "%40", "%2e", "&", "&#64;", "&amp;", "&period;", "\x00", "\x1b", "\x7f", "john",
+               "example", "com", "x"]
+ascii_texts = st.one_of(st.lists(st.sampled_from(_ASCII_BITS), max_size=30).map("".join),
+                        st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+_SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 
 
 class TestNormalize:
@@ -46,6 +57,50 @@ class TestNormalize:
 
     def test_repr_holds_no_text(self):
         assert "secret" not in repr(normalize("my secret ＠ home"))
+
+
+class TestAsciiFastPath:
+    """The ASCII fast path skips work only behind NECESSARY conditions of what it skips."""
+
+    @pytest.mark.parametrize("raw,folded", [
+        ("mail john { AT } example <DOT> com now", "mail john@example.com now"),
+        ("mail john\t[at]\texample (.) com", "mail john@example.com"),
+        ("mail john At gmail Dot com now", "mail john@gmail.com now"),
+        ("x a%40b.com", "x a@b.com"),
+        ("x a&#64;b&period;com", "x a@b.com"),
+        ("a\x00b\x1bc", "abc"),
+    ])
+    def test_every_ascii_obfuscation_still_folds(self, raw, folded):
+        assert raw.isascii() and normalize(raw).text == folded
+
+    @_SETTINGS
+    @given(ascii_texts)
+    def test_byte_test_sees_every_control_character_and_escape(self, text):
+        odd = text.encode("ascii").translate(None, norm._PLAIN_BYTES)
+        if norm._CONTROL.search(text):
+            assert odd.translate(None, b"%&")  # a control character: the general path runs
+        if norm._ESCAPES.search(text):
+            assert odd  # a '%' or '&': the escape regex runs
+
+    @_SETTINGS
+    @given(ascii_texts)
+    def test_separator_gates_pass_every_defanged_or_spelled_separator(self, text):
+        if norm._BRACKET_DEFANG.search(text):
+            assert norm._BRACKET_HINT.search(text.encode("ascii").translate(norm._BRACKET_MAP))
+        for w in (" at ", " AT ", " At "):
+            if w in text:
+                assert " at " in text.lower()
+        for w in (" dot ", " DOT ", " Dot "):
+            if w in text:
+                assert " dot " in text.lower()
+
+    @_SETTINGS
+    @given(ascii_texts)
+    def test_identity_only_when_nothing_could_change(self, text):
+        v = normalize(text)
+        if v.is_identity:
+            assert v.text == text
+            assert not norm._CONTROL.search(text) and not norm._BRACKET_DEFANG.search(text)
 
 
 class TestObfuscatedDetection:

@@ -1,14 +1,16 @@
 """EMAIL_ADDRESS and URL recognizers.
 
 Both are gated by cheap substring checks ('@'; '://', 'www.' or a '.tld' hint) and, for e-mail, the
-pattern only runs in a window around each '@', so prose without either costs almost nothing.
+pattern only runs in a window around each '@', so prose without either costs almost nothing. Scheme
+URLs are matched only at the few positions where one can start (see UrlRecognizer.find).
 """
 
 from __future__ import annotations
 
 import re
+import string
 
-from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
+from service.redaction.detectors.base import Candidate, Recognizer, ScanContext, byte_classes
 
 # File extensions that follow '@' in asset names (icon@2x.png) and are not top-level domains.
 _NOT_TLD = frozenset(
@@ -26,7 +28,39 @@ EMAIL_RE = re.compile(
 )
 
 
+_LOCAL_CHARS = frozenset(string.ascii_letters + string.digits + "._%+'-")
+_LOCAL_MAP = byte_classes({"l": "".join(sorted(_LOCAL_CHARS))})
+
+
+def _local_start(text: str, lmap: bytes | None, a: int) -> int:
+    """Where a match of EMAIL_RE whose '@' is at `a` must start, or -1 if none can.
+
+    The local part is a run of _LOCAL_CHARS ending right before the '@' (or before one blank in front
+    of it); the pattern's lookbehind rejects a start preceded by one of those characters, so a match
+    can only start where that run starts, and the run may be at most 64 characters long."""
+    q = a - 1
+    if q >= 0 and text[q] in " \t":
+        q -= 1
+    if q < 0 or text[q] not in _LOCAL_CHARS:
+        return -1
+    lo = max(0, q - 64)
+    if lmap is not None:
+        r = lmap.rfind(b"~", lo, q)  # last character before q that is not a local-part character
+        if r >= 0:
+            return r + 1
+        return 0 if lo == 0 else -1
+    p = q
+    while p > lo and text[p - 1] in _LOCAL_CHARS:
+        p -= 1
+    return -1 if p == lo and p > 0 and text[p - 1] in _LOCAL_CHARS else p
+
+
 class EmailRecognizer(Recognizer):
+    """EMAIL_RE run in a window around each '@' ([at-72, at+260), the window bounding the cost of a
+    pathological text). Rather than letting the regex try every position of the window, it is tried
+    only at the one start per '@' in the window where a match can begin (`_local_start`), leftmost
+    first and past the previous match: the same matches a scan of the window finds."""
+
     name = "email"
     entities = ("EMAIL_ADDRESS",)
 
@@ -38,13 +72,29 @@ class EmailRecognizer(Recognizer):
         out: list[Candidate] = []
         n = len(text)
         covered = -1
+        lmap = ctx.ascii_map(_LOCAL_MAP)
         while at >= 0:
             if at >= covered:
-                for m in EMAIL_RE.finditer(text, max(0, at - 72), min(n, at + 260)):
-                    if m.end() <= covered or m.group("tld").lower() in _NOT_TLD:
+                lo = max(0, at - 72)
+                hi = min(n, at + 260)
+                starts = []
+                a = text.find("@", lo, hi)
+                while a >= 0:
+                    p = _local_start(text, lmap, a)
+                    if p >= lo:
+                        starts.append(p)
+                    a = text.find("@", a + 1, hi)
+                last = lo
+                for p in starts:  # ascending: each start lies before its own '@'
+                    if p < last:
                         continue
-                    out.append((m.start(), m.end(), 1.0, "EMAIL_ADDRESS"))
-                    covered = max(covered, m.end())
+                    m = EMAIL_RE.match(text, p, hi)
+                    if m is None:
+                        continue
+                    last = m.end()
+                    if last > covered and m.group("tld").lower() not in _NOT_TLD:
+                        out.append((p, last, 1.0, "EMAIL_ADDRESS"))
+                        covered = last
             at = text.find("@", at + 1)
         return out
 
@@ -86,9 +136,29 @@ class UrlRecognizer(Recognizer):
         text = ctx.text
         out: list[Candidate] = []
         if "://" in text or "www." in text or "WWW." in text:
-            for m in SCHEME_URL_RE.finditer(text):
+            # A match starts 2-5 characters before a "://" (the scheme) or at a "www." in any case:
+            # trying only those starts, leftmost first and past the previous match, finds exactly what
+            # one finditer over the text finds (whose leading \b would otherwise try every position).
+            starts = set()
+            k = text.find("://")
+            while k >= 0:
+                starts.update(range(max(0, k - 5), k - 1))
+                k = text.find("://", k + 1)
+            low = ctx.lower
+            k = low.find("www.")
+            while k >= 0:
+                starts.add(k)
+                k = low.find("www.", k + 1)
+            last = 0
+            for p in sorted(starts):
+                if p < last:
+                    continue
+                m = SCHEME_URL_RE.match(text, p)
+                if m is None:
+                    continue
+                last = m.end()
                 s = m.start()
-                e = _trim(text, s, m.end())
+                e = _trim(text, s, last)
                 if e - s > 7:
                     out.append((s, e, 0.85, "URL"))
         done = -1

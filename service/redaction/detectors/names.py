@@ -8,7 +8,11 @@ well-known non-person proper nouns (`data/not_names.txt`: places, brands, langua
 
 Speed: the text is lower-cased once, its words become a set, and that set is intersected with the name
 sets in C; texts without a name skip everything else. Only the few hits are located and grown into
-full names (initials, particles such as "van der", hyphenated and surname-first forms).
+full names (initials, particles such as "van der", hyphenated and surname-first forms). A context
+phrase is searched for only when every word of it is in the word set (it cannot occur otherwise), and
+a phrase followed by a stop word is dropped before `_after_context`, which would reject it. Title runs
+are scanned on the shape map of an ASCII view (same spans), and the dear "uncommon text" test that
+licenses them is only asked when a run was found.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
+from service.redaction.detectors.base import _ALPHA_ONLY, Candidate, Recognizer, ScanContext
 from service.redaction.detectors.name_lists import (  # noqa: F401 - load_faker_names is re-exported
     FOREIGN_STOP, PARTICLES, STOPWORDS, TITLES, _read_words, load_faker_names)
 
@@ -25,6 +29,8 @@ _TOKEN_AT = re.compile(r"[a-z][a-z']*")
 _TITLE_RUN = re.compile(
     r"[A-Z][a-z']+(?:[ \t]+(?:(?:de|da|van|von|der|del|la|le|di|du|dos)[ \t]+)?[A-Z][a-z']+){1,2}"
 )
+# the same runs in the shape map of an ASCII view (capitals read "A"): a literal first, a faster scan
+_TITLE_RUN_SHAPE = re.compile(_TITLE_RUN.pattern.replace("[A-Z]", "A").encode("ascii"))
 _RIGHT = re.compile(r"(?:'s)?(?:[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
 # Context phrases and what they license for the words after them:
 #   title  - "Mr", "Dr": the next Title-case word(s), known or not
@@ -71,6 +77,10 @@ for _p in _CONTEXT_PHRASES:
 _CTX_TRIGGERS = frozenset(_CTX_BY_WORD)
 # a literal first keeps the regex engine's fast substring search; the left boundary is checked by hand
 _PHRASE_RE = {p: re.compile(re.escape(p) + r"(?![a-z])") for ps in _CTX_BY_WORD.values() for p in ps}
+# Every [a-z]+ word of a phrase, split as ScanContext.words splits the text: a phrase can only occur in
+# a text whose word set holds all of them, so phrases that cannot occur are never searched for.
+_PHRASE_WORDS = {p: frozenset(p.encode("utf-8").translate(_ALPHA_ONLY).decode("ascii").split())
+                 for p in _PHRASE_RE}
 _AFTER_CTX = re.compile(
     r"(?P<sep>[ \t]*[.,:;!\-]*[ \t]*(?:\r?\n[ \t]*(?:[-*\u2022][ \t]*)?){0,2})(?P<n1>[a-z][a-z']*)"
 )
@@ -99,10 +109,10 @@ class PersonRecognizer(Recognizer):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _cased(self, text: str, s: int, e: int) -> str:
-        tok = text[s:e]
-        if tok[:1].isupper():
-            return "U" if tok.isupper() and len(tok) > 1 else "T"
+    @staticmethod
+    def _cased(text: str, s: int, e: int) -> str:
+        if s < e and text[s].isupper():
+            return "U" if e - s > 1 and text[s:e].isupper() else "T"
         return "l"
 
     def _grow(self, text: str, low: str, s: int, e: int, seed_case: str) -> tuple[int, int, int, int]:
@@ -172,6 +182,8 @@ class PersonRecognizer(Recognizer):
         """(match of the word after a context phrase, the phrase) for every phrase in the text."""
         for w in words & _CTX_TRIGGERS:
             for phrase in _CTX_BY_WORD[w]:
+                if not _PHRASE_WORDS[phrase] <= words:
+                    continue
                 for pm in _PHRASE_RE[phrase].finditer(low):
                     i = pm.start()
                     if i == 0 or not low[i - 1].isalpha():
@@ -270,11 +282,13 @@ class PersonRecognizer(Recognizer):
         score = 0.85 if (known or n >= 2 or kind in ("title", "intro")) else 0.7
         return s, e, score
 
-    def _title_runs(self, text: str, low: str, add) -> None:
+    def _title_runs(self, text: str, low: str, shape: bytes | None) -> list[tuple[int, int, float, list[str]]]:
         """Two or three capitalised words none of which is a common word ("Nereu Chapiniti said"):
-        a name the lists do not know. Lower score; placed and product names rarely pass all tests."""
+        a name the lists do not know. Lower score; placed and product names rarely pass all tests.
+        Returns (start, end, score, core tokens) per run."""
+        out = []
         n = len(text)
-        for m in _TITLE_RUN.finditer(text):
+        for m in _TITLE_RUN.finditer(text) if shape is None else _TITLE_RUN_SHAPE.finditer(shape):
             start = m.start()
             if start and (text[start - 1].isalnum() or text[start - 1] in "_.@/"):
                 continue
@@ -292,9 +306,31 @@ class PersonRecognizer(Recognizer):
                 continue
             if any(len(t) < 3 or t in self.common or t in FOREIGN_STOP for t in core):
                 continue
-            if any(_mixed_case(w) for w in text[start:m.end()].split()):
-                continue
-            add(start, m.end(), 0.6 if any(t in self.any_name for t in core) else 0.55)
+            # (no word of a run is mixed-case: the pattern allows only a capital and then lower case)
+            out.append((start, m.end(), 0.6 if any(t in self.any_name for t in core) else 0.55, core))
+        return out
+
+    def _uncommon(self, words: set[str], text: str, runs: list[tuple[int, int, float, list[str]]]) -> bool:
+        """Does the text look like it may hold names the lists do not know? (more than 40 uncommon
+        words: code, ids or foreign text; or at least two uncommon words that appear capitalised).
+        Only asked when a title run was found: the run's own core words usually settle it at once."""
+        seen: set[str] = set()
+        for _s, _e, _sc, core in runs:
+            for t in core:
+                if t in words and (t.capitalize() in text or t.upper() in text):
+                    seen.add(t)  # core words are uncommon and longer than two letters by construction
+                    if len(seen) >= 2:
+                        return True
+        unc = words - self.common
+        if len(unc) > 40:
+            return True
+        hits = 0
+        for w in unc:
+            if len(w) > 2 and (w.capitalize() in text or w.upper() in text):
+                hits += 1
+                if hits >= 2:
+                    return True
+        return False
 
     def _list_items(self, text: str, low: str, pos: int) -> list[tuple[int, int, float]]:
         """Names in a list after "Attendees:"/"CC:": items split by , ; / and, or bullets."""
@@ -360,13 +396,12 @@ class PersonRecognizer(Recognizer):
         words = ctx.words
         hits = words & self.strong
         has_ctx = not words.isdisjoint(_CTX_TRIGGERS)
-        unc = words - self.common
-        if len(unc) > 40:
-            uncommon = True  # code, ids, foreign text: just scan
-        else:
-            # a name the lists do not know must at least appear capitalised
-            uncommon = sum(1 for w in unc if len(w) > 2 and (w.capitalize() in text or w.upper() in text)) >= 2
-        if not hits and not has_ctx and not uncommon:
+        # Title runs (names the lists do not know) count only in "uncommon" texts; the runs are found
+        # first because the test is far dearer than the scan and most texts have no run at all.
+        runs = self._title_runs(text, low, ctx.shape)
+        if runs and not self._uncommon(words, text, runs):
+            runs = []
+        if not hits and not has_ctx and not runs:
             return []
         found: dict[tuple[int, int], float] = {}
 
@@ -389,10 +424,12 @@ class PersonRecognizer(Recognizer):
             else:
                 score = 0.35
             add(s, e, score)
-        if uncommon:
-            self._title_runs(text, low, add)
+        for s, e, score, _core in runs:
+            add(s, e, score)
         if has_ctx:
             for m, c in self._contexts(low, words):
+                if m.group("n1") in _STOP_AFTER:
+                    continue  # _after_context (and _list_items) would reject this first word
                 kind = _CTX_KIND[c]
                 sep = m.group("sep")
                 if "\n" in sep and kind not in ("signoff", "label", "list", "title", "noun"):
@@ -429,6 +466,10 @@ class PersonRecognizer(Recognizer):
         return [(s, e, sc, "PERSON") for (s, e), sc in found.items()]
 
 
+# Words that _after_context rejects as the first word after any context phrase, whatever the kind:
+# stop words of two letters or more that are no name particle (one-letter ones may be initials).
+_STOP_AFTER = frozenset(w for w in STOPWORDS if len(w) >= 2 and w not in PARTICLES)
+
 _CTX_WORDS_BEFORE = frozenset(
     "mr mrs ms miss dr prof dear hi hello hey name named called with by from to cc attn patient customer "
     "client colleague manager boss wife husband son daughter friend brother sister mother father mom dad "
@@ -438,6 +479,9 @@ _CTX_WORDS_BEFORE = frozenset(
 
 def _mixed_case(tok: str) -> bool:
     """OpenAI, iPhone, GitHub: internal capitals mark products, not (unknown) people."""
+    if tok.isascii():  # (an ASCII string has a capital after the first letter iff lowering changes it)
+        rest = tok[1:]
+        return rest != rest.lower() and not tok.isupper()
     return not tok.isupper() and any(c.isupper() for c in tok[1:])
 
 

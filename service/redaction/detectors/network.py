@@ -1,6 +1,10 @@
 """IPv6 IP_ADDRESS (every textual form, validated by `ipaddress`) and MAC_ADDRESS.
 
 IPv4 addresses are found by the digit-run scan in numbers.py (one pass for all dotted/grouped digits).
+Gates (ASCII views, on a map of hex digits and separators): every IPv6 candidate holds two colons with
+at most four hex digits between them, every MAC address reads "hh:hh:hh:hh:hh:hh" or its dashed form.
+Candidates without "::" are only handed to `ipaddress` when they hold the number of groups that can
+parse (eight, or six and a dotted quad); the others would raise anyway.
 """
 
 from __future__ import annotations
@@ -8,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
+from service.redaction.detectors.base import Candidate, Recognizer, ScanContext, byte_classes
 
 # Loose IPv6 candidate: hex groups and colons (with an optional trailing dotted quad and zone id).
 IPV6_RE = re.compile(
@@ -16,6 +20,9 @@ IPV6_RE = re.compile(
     r"(?:%[A-Za-z0-9_.]{1,16})?(?:/\d{1,3})?(?![\w:<])"
 )
 _HEX = frozenset("0123456789abcdefABCDEF")
+_HEX_CLASSES = byte_classes({"h": "0123456789abcdefABCDEF", ":": ":", "-": "-"})
+_V6_HINT = re.compile(rb":h{0,4}:")  # on the class map: "X:Y:" with Y of 0-4 hex digits
+_V6_TRIGGER = re.compile(r":(?=[^:]{0,4}:)")  # a colon with another one at most five characters on
 _V6_CONTEXT = re.compile(r"(?:\bip|ipv6|address|addr|host|server|client|route|peer|gateway|dns)\W{0,12}$")
 
 
@@ -27,25 +34,32 @@ class IPv6Recognizer(Recognizer):
         text = ctx.text
         if "::" not in text and text.count(":") < 7:
             return []
+        shape = ctx.ascii_map(_HEX_CLASSES)
+        if shape is not None and _V6_HINT.search(shape) is None:
+            return []
         out = []
         matches = []
         done = -1
-        i = text.find(":")
-        while i >= 0:
-            if i >= done and (text[i + 1:i + 2] == ":" or ":" in text[i + 1:i + 6]):
-                j = i
-                while j > 0 and i - j < 5 and (text[j - 1] in _HEX or text[j - 1] == ":"):
-                    j -= 1
-                m = IPV6_RE.match(text, j)
-                if m is not None:
-                    matches.append(m)
-                    done = m.end()
-                else:
-                    done = i + 1
-            i = text.find(":", max(i + 1, done))
+        for t in _V6_TRIGGER.finditer(text):  # the colons that can start a candidate
+            i = t.start()
+            if i < done:
+                continue
+            j = i
+            while j > 0 and i - j < 5 and (text[j - 1] in _HEX or text[j - 1] == ":"):
+                j -= 1
+            m = IPV6_RE.match(text, j)
+            if m is not None:
+                matches.append(m)
+                done = m.end()
+            else:
+                done = i + 1
         for m in matches:
             raw = m.group()
             addr = raw.split("/", 1)[0].split("%", 1)[0]
+            if "::" not in addr:
+                colons = addr.count(":")
+                if colons != 7 and not (colons == 6 and "." in addr):
+                    continue  # without "::" only eight groups (or six and a dotted quad) parse
             try:
                 ip = ipaddress.IPv6Address(addr)
             except ValueError:
@@ -64,6 +78,7 @@ class IPv6Recognizer(Recognizer):
         return out
 
 
+_MAC_SHAPES = {":": b"hh:hh:hh:hh:hh:hh", "-": b"hh-hh-hh-hh-hh-hh"}
 MAC_RE = re.compile(r"(?<![\w:>-])[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}(?![\w:-])")
 
 
@@ -84,6 +99,9 @@ class MacRecognizer(Recognizer):
         n = len(text)
         for sep in ":-":
             if text.count(sep) < 5:
+                continue
+            shape = ctx.ascii_map(_HEX_CLASSES)  # (computed once per text, then cached)
+            if shape is not None and _MAC_SHAPES[sep] not in shape:
                 continue
             done = -1
             i = text.find(sep, 2)

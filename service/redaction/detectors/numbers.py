@@ -5,6 +5,9 @@ breaks); each run is compacted and handed to the validators that fit its length.
 than one value ("call 415 555 2671 4 times") are split at separator boundaries and retried.
 Look-alikes left alone: dates and timestamps, version strings, order/invoice/ISBN numbers (negative
 context), Luhn and mod-97 failures, SSNs in unassigned ranges, numbers phonenumbers calls invalid.
+Speed: in an ASCII view the digit-run scan and the IBAN/NINO hint scan run on the shape map
+(base.SHAPE: digits read "0", capitals "A"), where the same spans are found with a literal-first
+pattern; a negative context is checked before the (dearer) phone context it overrides.
 """
 
 from __future__ import annotations
@@ -45,24 +48,37 @@ _GENERIC_NEG = frozenset("id no nr num".split())
 
 
 class _Before:
-    """Words just before a value, computed once per candidate (sets, not regex scans)."""
+    """Words just before a value, computed once per candidate (sets, not regex scans); the word set is
+    built only when a phone or SSN context test asks for it."""
 
-    __slots__ = ("text", "words", "last")
+    __slots__ = ("text", "_words", "last")
 
     def __init__(self, ctx: ScanContext, start: int):
         before = ctx.context_before(start, 160)
-        if start > 160 and not ctx.lower[start - 161].isspace():
-            before = before.split(None, 1)[1] if len(before.split(None, 1)) == 2 else ""  # cut token
         # the last eight whitespace-separated tokens: a window that a redacted value (one token in,
         # one placeholder out) does not shift, so a second pass over redacted text sees the same words
-        # (tokens over 40 characters are blobs, not prose: ignored in both passes)
-        toks = [t for t in before.split()[-8:] if len(t) <= 40]
+        # (tokens over 40 characters are blobs, not prose: ignored in both passes). A window cut in
+        # the middle of a token drops that token; it only matters when the window holds 8 or fewer.
+        parts = before.rsplit(None, 8)  # the last 8 tokens and (if more) the rest as the first item
+        if len(parts) == 9:
+            parts = parts[1:]
+        elif start > 160 and not ctx.lower[start - 161].isspace():
+            if len(parts) < 2:
+                before = ""  # cut token
+            parts = parts[1:]
+        toks = [t for t in parts if len(t) <= 40]
         if before[-1:].isspace() or not toks:
             toks.append("")
         self.text = " ".join(toks)
-        self.words = set(_WORD.findall(self.text))
+        self._words: set[str] | None = None
         tail = _WORD.findall(" ".join(toks[-3:]))
         self.last = tail[-2:]
+
+    @property
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(_WORD.findall(self.text))
+        return self._words
 
     def phone(self) -> bool:
         return not self.words.isdisjoint(_PHONE_WORDS) or any(p in self.text for p in _PHONE_PHRASES)
@@ -207,6 +223,7 @@ def _is_versionish(raw: str) -> bool:
 
 
 _NONDIGIT = re.compile(r"\D+")
+_NOT_ASCII_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
 _US_DIGIT = "23456789"
 
 
@@ -224,7 +241,10 @@ def _plausible(digits: str, n: int) -> bool:
 
 def classify(raw: str, ctx: ScanContext, start: int) -> tuple[float, str] | None:
     """Score and type for one digit run, or None."""
-    digits = _NONDIGIT.sub("", raw)
+    if raw.isascii():  # the same digits as the regex below, without a regex
+        digits = raw.encode("ascii").translate(None, _NOT_ASCII_DIGIT).decode("ascii")
+    else:
+        digits = _NONDIGIT.sub("", raw)
     n = len(digits)
     if n < 7 or n > 19:
         return None
@@ -246,10 +266,10 @@ def classify(raw: str, ctx: ScanContext, start: int) -> tuple[float, str] | None
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
     if before is None:
         before = _Before(ctx, start)
+    if not intl and before.negative():
+        return None  # (checked before the phone context, which cannot change this outcome)
     has_context = before.phone()
     if not intl:
-        if before.negative():
-            return None
         if not has_context and (not _plausible(digits, n) or _SSN_SHAPE.match(raw) or before.generic_negative()):
             return None
     if not _phone_valid(raw, digits, has_context):
@@ -260,6 +280,9 @@ def classify(raw: str, ctx: ScanContext, start: int) -> tuple[float, str] | None
 
 
 _RUN_RE = re.compile(r"\d(?:[ \t.\-/()\n\r]{0,3}\d){3,30}")
+# the same runs in the shape map of an ASCII view (where \d means [0-9] and every digit reads "0"):
+# a pattern that starts with a literal scans several times faster than one that starts with \d
+_RUN_RE_SHAPE = re.compile(rb"0(?:[ \t.\-/()\n\r]{0,3}0){3,30}")
 _STRONG_SEP = re.compile(r"[ \t]*\n[ \t]*\n[ \t]*|[ \t]{2,}|\r?\n")
 _IPV4_SHAPE = re.compile(r"^(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})(?:/\d{1,2})?$")
 _VERSION_BEFORE = re.compile(
@@ -290,7 +313,8 @@ class DigitRunRecognizer(Recognizer):
         text = ctx.text
         out: list[Candidate] = []
         n = len(text)
-        for m in _RUN_RE.finditer(text):
+        shape = ctx.shape
+        for m in _RUN_RE.finditer(text) if shape is None else _RUN_RE_SHAPE.finditer(shape):
             s, e = m.span()
             if e - s < 6:
                 continue  # "2024", "10:30", "v1.2": too short for any number type (1.1.1.1 has 7)
@@ -373,7 +397,16 @@ class DigitRunRecognizer(Recognizer):
 
 
 IBAN_RE = re.compile(r"([A-Za-z]{2})[ \-]?(\d{2})((?:[ \-]?[A-Za-z0-9]){11,32})")
-_IBAN_HINT = re.compile(r"[A-Z]{2}[ \-]?\d{2}")
+# "[A-Z][A-Z]", not "[A-Z]{2}": a leading character class lets the regex engine skip ahead to the next
+# capital instead of trying a match at every position
+_IBAN_HINT = re.compile(r"[A-Z][A-Z][ \-]?\d\d")
+# ASCII views: the same hints, found on the shape map (every capital "A", every digit "0"), where the
+# pattern starts with a literal
+_IBAN_HINT_MAP = re.compile(rb"AA[ \-]?00")
+
+
+# the first n letters/digits of an IBAN_RE match (at most one separator between two of them)
+_FIRST_ALNUM = {n: re.compile(r"(?:[ \-]?[A-Za-z0-9]){%d}" % n) for n in set(IBAN_LENGTHS.values())}
 
 
 class IbanRecognizer(Recognizer):
@@ -383,10 +416,11 @@ class IbanRecognizer(Recognizer):
     entities = ("IBAN_CODE", "UK_NINO")
 
     def find(self, ctx: ScanContext) -> list[Candidate]:
+        shape = ctx.shape
         text = ctx.text
         out: list[Candidate] = []
         done = -1
-        for h in _IBAN_HINT.finditer(text):
+        for h in _IBAN_HINT.finditer(text) if shape is None else _IBAN_HINT_MAP.finditer(shape):
             st = h.start()
             if st < done or (st and (text[st - 1].isalnum() or text[st - 1] == ">")):
                 continue
@@ -408,6 +442,16 @@ class IbanRecognizer(Recognizer):
     def _iban(text: str, m: re.Match[str]) -> Candidate | None:
         want = IBAN_LENGTHS.get(m.group(1).upper())
         if want is None:
+            return None
+        seg = m.group()
+        # ASCII (letters, digits, ' ' and '-' only): the loop below, without a loop in Python
+        first = _FIRST_ALNUM[want].match(text, m.start()) if seg.isascii() else None
+        if first is not None and first.end() <= m.end():
+            end = first.end()
+            if end < len(text) and (text[end].isalnum() or text[end] == "<"):
+                return None  # the value runs on: not this IBAN
+            if iban_ok(text[m.start():end].replace(" ", "").replace("-", "").upper()):
+                return (m.start(), end, 1.0, "IBAN_CODE")
             return None
         got = 0
         end = m.start()

@@ -2,6 +2,10 @@
 
 Only the value is reported for `password=...`-style assignments (the key name stays readable so the
 model still understands the prompt). Placeholders (`${VAR}`, `<token>`, `****`, `changeme`) are left.
+
+Gate: every provider token is 15 or more characters of [A-Za-z0-9_.-] in a row (the shortest, a Slack
+"xoxb-" token, has 15), and so is every provider prefix that starts one; in an ASCII view the prefix
+search (and the upper-case prefix gate) runs only inside such runs, found on a byte map of the view.
 """
 
 from __future__ import annotations
@@ -9,8 +13,10 @@ from __future__ import annotations
 import base64
 import json
 import re
+import string
 
-from service.redaction.detectors.base import Candidate, PatternRecognizer, Recognizer, ScanContext
+from service.redaction.detectors.base import (
+    Candidate, PatternRecognizer, Recognizer, ScanContext, byte_classes, class_runs)
 
 TOKEN_RE = re.compile(
     r"(?<![A-Za-z0-9_])(?:"
@@ -65,25 +71,36 @@ _TOKEN_HINT = re.compile(
 )
 
 
+_TOKEN_CHARS = byte_classes({"t": string.ascii_letters + string.digits + "_.-"})
+
+
 class TokenRecognizer(PatternRecognizer):
     """Runs TOKEN_RE only where a provider prefix occurs (anchored matches, no full scan)."""
 
     def find(self, ctx: ScanContext):  # type: ignore[override]
         text = ctx.text
-        if ctx.words.isdisjoint(_TOKEN_WORDS) and not any(g in text for g in _UPPER_GATES):
+        shape = ctx.ascii_map(_TOKEN_CHARS)
+        if shape is None:
+            spans: list[tuple[int, int]] = [(0, len(text))]
+        else:
+            spans = class_runs(shape, b"t", 15)  # a token (and its prefix) lies inside one of these
+            if not spans:
+                return []
+        if ctx.words.isdisjoint(_TOKEN_WORDS) and not any(g in text[lo:hi] for lo, hi in spans for g in _UPPER_GATES):
             return []
         out: list[Candidate] = []
         done = -1
-        for h in _TOKEN_HINT.finditer(text):
-            i = h.start()
-            st = i - _GATE_BACK.get(h.group(), 0)
-            if st >= 0 and st >= done and (st == 0 or not (text[st - 1].isalnum() or text[st - 1] in "_>")):
-                m = TOKEN_RE.match(text, st)
-                if m is not None:
-                    score = _validate_token(m, ctx)
-                    if score is not None:
-                        out.append((m.start(), m.end(), score, "SECRET"))
-                        done = m.end()
+        for lo, hi in spans:
+            for h in _TOKEN_HINT.finditer(text, lo, hi):
+                i = h.start()
+                st = i - _GATE_BACK.get(h.group(), 0)
+                if st >= 0 and st >= done and (st == 0 or not (text[st - 1].isalnum() or text[st - 1] in "_>")):
+                    m = TOKEN_RE.match(text, st)
+                    if m is not None:
+                        score = _validate_token(m, ctx)
+                        if score is not None:
+                            out.append((m.start(), m.end(), score, "SECRET"))
+                            done = m.end()
         return out
 
 
