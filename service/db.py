@@ -42,20 +42,23 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
                                pool_recycle=1800)
 
 
-def sqlite_file_engine(url: str) -> Engine | None:
-    """A synchronous engine (stdlib sqlite3) on the same SQLite file, configured like the async one, for
-    a caller that owns a thread of its own; None for an in-memory database, which another connection
-    would not see."""
+def sqlite_file_engine(url: str, *, wait: bool = True) -> Engine | None:
+    """A synchronous engine (stdlib sqlite3) on the same SQLite file, configured like the async one;
+    None for an in-memory database, which another connection would not see.
+
+    `wait=False` makes a connection that never blocks: a locked database is an immediate error instead
+    of a wait of up to 30 s, and it leaves WAL checkpoints (which sync the file) to other connections.
+    Only such a connection may be used on the event loop's thread."""
     parsed = make_url(url)
     if not parsed.database or parsed.database == ":memory:" or parsed.query.get("mode") == "memory":
         return None
     engine = create_sync_engine(parsed.set(drivername="sqlite"),
-                                connect_args={"timeout": 30, "check_same_thread": False})
-    _configure_sqlite(engine)
+                                connect_args={"timeout": 30 if wait else 0, "check_same_thread": False})
+    _configure_sqlite(engine, busy_timeout_ms=30000 if wait else 0, autocheckpoint=wait)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int = 30000, autocheckpoint: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions break SAVEPOINT).
@@ -63,8 +66,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if not autocheckpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")

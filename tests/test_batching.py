@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -119,3 +121,62 @@ async def test_an_unreachable_database_fails_the_write(tmp_path) -> None:
     finally:
         await writer.close()
         await engine.dispose()
+
+
+class TestSqliteInline:
+    """SQLite commits on the event loop only while the database is free, and never stalls the loop."""
+
+    @pytest.fixture
+    async def sqlite_writer(self, sqlite_url: str):
+        engine = create_engine(sqlite_url)
+        sessionmaker = create_sessionmaker(engine)
+        sink = sink_for(engine, sessionmaker)
+        writer = BatchWriter(sink=sink)
+        writer.start()
+        try:
+            yield sqlite_url, sessionmaker, writer, sink
+        finally:
+            await writer.close()
+            await engine.dispose()
+
+    async def test_a_locked_database_waits_in_the_writer_thread_not_on_the_loop(self, sqlite_writer) -> None:
+        url, sessionmaker, writer, _ = sqlite_writer
+        path = make_url(url).database
+        holder = sqlite3.connect(path, isolation_level=None, timeout=5)
+        holder.execute("BEGIN IMMEDIATE")  # another connection (another worker, say) holds the write lock
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        tick_task = asyncio.create_task(ticker())
+        write = asyncio.create_task(writer.write([(AUDIT, _event("batch.locked.1"))]))
+        await asyncio.sleep(0.3)
+        assert not write.done()  # waiting for the lock...
+        assert ticks >= 15  # ...while the event loop kept running
+        holder.execute("COMMIT")
+        holder.close()
+        await asyncio.wait_for(write, 10)
+        tick_task.cancel()
+        assert await _actions(sessionmaker, "batch.locked.") == ["batch.locked.1"]
+
+    async def test_the_write_ahead_log_is_checkpointed_although_inline_commits_never_do_it(
+            self, sqlite_writer, monkeypatch) -> None:
+        url, _, writer, sink = sqlite_writer
+        wal = Path(make_url(url).database + "-wal")
+
+        async def grow(n: int) -> int:
+            for _ in range(n):
+                await writer.write([(AUDIT, {**_event("batch.wal"), "details": {"pad": "x" * 3000}})])
+            return wal.stat().st_size
+
+        monkeypatch.setattr(sink, "CHECKPOINT_EVERY", 10**9)
+        unchecked = await grow(150)  # without checkpoints the log only grows
+        monkeypatch.setattr(sink, "CHECKPOINT_EVERY", 8)
+        await grow(10)
+        size_after_checkpoint = wal.stat().st_size
+        assert await grow(150) == size_after_checkpoint  # reused from its start, not grown
+        assert unchecked > size_after_checkpoint / 2

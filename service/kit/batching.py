@@ -13,7 +13,8 @@ batch: session 1.0-1.4 ms; dedicated async connection 0.5 ms on PostgreSQL; for 
 driver hops to a thread for every statement, a synchronous connection in the writer's own thread,
 one hop per batch, 0.3 ms):
 - `SqliteSink`: stdlib sqlite3 through a synchronous SQLAlchemy engine on the same file, configured
-  identically (WAL, foreign keys, BEGIN IMMEDIATE, busy timeout), used only from one thread;
+  identically (WAL, foreign keys, BEGIN IMMEDIATE), committing inline when the database is free and
+  in one writer thread (busy timeout as usual) when it is not (see the class);
 - `ConnectionSink`: one `AsyncConnection` of the application's engine (PostgreSQL);
 - `SessionSink`: a session per batch (anything else, and tests that hand in a sessionmaker).
 A sink whose transaction fails drops its connection and opens a fresh one for the next batch; when the
@@ -25,13 +26,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Table, insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from service.db import is_sqlite, sqlite_file_engine
@@ -98,42 +100,94 @@ class ConnectionSink:
 
 
 class SqliteSink:
-    def __init__(self, engine: Engine) -> None:
+    """SQLite: commit on the event loop's thread when the database is free, else in the writer thread.
+
+    A hop to a thread and back costs more CPU here than a small WAL commit itself (measured: about
+    180 µs against 80-190 µs), so a batch is first tried inline, on a connection that never blocks (busy
+    timeout 0, no automatic checkpoints: under synchronous=NORMAL a WAL commit only appends to the
+    log, it does not sync). If the database is locked (another worker or connection is writing), the
+    batch goes to the writer thread, whose connection waits for the lock as usual; that thread also
+    checkpoints the WAL every `CHECKPOINT_EVERY` inline commits, so the log does not grow unbounded.
+    """
+
+    CHECKPOINT_EVERY = 256
+
+    def __init__(self, engine: Engine, inline: Engine | None = None) -> None:
         self._engine = engine
+        self._inline = inline
         self._conn: Connection | None = None  # touched only in the executor's one thread
+        self._inline_conn: Connection | None = None  # touched only on the event loop's thread
+        self._inline_commits = 0
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="record-writer")
 
     async def commit(self, tables: Tables) -> None:
+        if self._inline is not None and self._inline_commits < self.CHECKPOINT_EVERY and self._try_inline(tables):
+            self._inline_commits += 1
+            return
         await asyncio.get_running_loop().run_in_executor(self._executor, self._commit, tables)
+
+    def _try_inline(self, tables: Tables) -> bool:
+        """True once committed; False when the database was busy (nothing written). Raises on other errors."""
+        assert self._inline is not None
+        try:
+            if self._inline_conn is None:
+                self._inline_conn = self._inline.connect()
+            _insert_all(self._inline_conn, tables)
+            return True
+        except OperationalError as exc:
+            self._inline_conn = _dropped(self._inline_conn)
+            if _busy(exc):
+                return False
+            raise
+        except BaseException:
+            self._inline_conn = _dropped(self._inline_conn)
+            raise
 
     def _commit(self, tables: Tables) -> None:
         for attempt in (1, 2):
             try:
                 if self._conn is None:
                     self._conn = self._engine.connect()
-                with self._conn.begin():
-                    for table, rows in tables:
-                        self._conn.execute(insert(table), rows)
-                return
+                _insert_all(self._conn, tables)
+                break
             except BaseException as exc:
-                self._drop()
+                self._conn = _dropped(self._conn)
                 if attempt == 2 or not _connection_lost(exc):
                     raise
-
-    def _drop(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            with suppress(Exception):
-                conn.invalidate()
-            with suppress(Exception):
-                conn.close()
+        if self._inline_commits >= self.CHECKPOINT_EVERY:
+            self._inline_commits = 0
+            with suppress(Exception):  # PASSIVE: copies what it can without waiting for readers; outside
+                # any transaction, on the driver's connection (SQLAlchemy would begin one around it)
+                self._conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
 
     async def close(self) -> None:
         loop = asyncio.get_running_loop()
+        self._inline_conn = _dropped(self._inline_conn)
         with suppress(Exception):
-            await loop.run_in_executor(self._executor, self._drop)
+            self._conn = await loop.run_in_executor(self._executor, _dropped, self._conn)
         self._executor.shutdown(wait=False)
         self._engine.dispose()
+        if self._inline is not None:
+            self._inline.dispose()
+
+
+def _insert_all(conn: Connection, tables: Tables) -> None:
+    with conn.begin():
+        for table, rows in tables:
+            conn.execute(insert(table), rows)
+
+
+def _dropped(conn: Connection | None) -> None:
+    if conn is not None:
+        with suppress(Exception):
+            conn.invalidate()
+        with suppress(Exception):
+            conn.close()
+    return None
+
+
+def _busy(exc: OperationalError) -> bool:
+    return getattr(exc.orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _connection_lost(exc: BaseException) -> bool:
@@ -145,7 +199,7 @@ def sink_for(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
     url = engine.url.render_as_string(hide_password=False)
     if is_sqlite(url):
         sync = sqlite_file_engine(url)
-        return SqliteSink(sync) if sync is not None else SessionSink(sessionmaker)
+        return SqliteSink(sync, sqlite_file_engine(url, wait=False)) if sync is not None else SessionSink(sessionmaker)
     return ConnectionSink(engine)
 
 
