@@ -92,7 +92,10 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    metrics_dir = _prepare_metrics_dir(settings)
+    # Several workers count into shared files (prometheus multiprocess mode); a single worker serves its
+    # own in-memory registry, which costs a third of the file-backed one per observation.
+    metrics_dir = _prepare_metrics_dir(settings) if args.workers > 1 or os.environ.get("PROMETHEUS_MULTIPROC_DIR") \
+        else None
     import shutil
 
     import uvicorn
@@ -138,7 +141,7 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=10,
         )
     finally:  # (after SIGTERM uvicorn re-raises the signal and this never runs: the next start cleans up)
-        if metrics_dir.parent == settings.data_dir / "prometheus":
+        if metrics_dir is not None and metrics_dir.parent == settings.data_dir / "prometheus":
             shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 

@@ -15,6 +15,8 @@ Threat model and invariants:
   every worker writes its values to per-process memory-mapped files there, and a scrape of any worker
   (or of the separate listener, in the supervisor) sums the files of all of them. Gauges state how
   they combine (`multiprocess_mode`); a worker that stops marks itself dead so its live gauges drop out.
+  A single worker keeps prometheus_client's ordinary in-memory registry (the listener then runs in the
+  same process), since every file-backed observation costs about three times as much.
 """
 
 import asyncio

@@ -3,6 +3,8 @@ the separate listener, and label values that never identify a caller or carry te
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import re
 from collections.abc import Iterator
@@ -123,6 +125,28 @@ class TestMetricsAcrossWorkers:
     def test_metrics_route_needs_scope_admin(self, scraped: Scrape) -> None:
         assert scraped.unauthenticated == 401
         assert scraped.non_admin == 403
+
+
+class TestSingleWorker:
+    def test_one_worker_counts_in_memory_and_both_scrapes_agree(self, tmp_path: Path) -> None:
+        data_dir = tmp_path / "d"
+        listen = f"127.0.0.1:{free_port()}"
+        env = gateway_env(data_dir=str(data_dir), master_keys=MASTER_KEY, key_pepper=PEPPER,
+                          rate_limit_per_minute="100000", metrics_address=listen)
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        assert run_cli("migrate", env=env).returncode == 0
+        admin = json.loads(run_cli("create-client", "--name", "admin", "--role", "admin", env=env).stdout)
+        with serve(env) as base:
+            token = _fresh(base, "POST", "/oauth/token", data={"grant_type": "client_credentials"},
+                           auth=(admin["client_id"], admin["client_secret"])).json()["access_token"]
+            for _ in range(7):
+                assert _fresh(base, "GET", "/v1/me", headers=bearer(token)).status_code == 200
+            text = _fresh(base, "GET", "/metrics", headers=bearer(token)).text
+            listener = httpx.get(f"http://{listen}/metrics", timeout=10).text
+            # no files: the single worker's own registry, which the listener in the same process reads
+            assert not list((data_dir / "prometheus").glob("**/*.db"))
+        for scrape in (text, listener):
+            assert total(scrape, "gateway_http_requests_total", route="/v1/me", status="200") == 7
 
 
 class TestLabelSafety:
