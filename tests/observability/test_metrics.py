@@ -3,13 +3,12 @@ the separate listener, and label values that never identify a caller or carry te
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
