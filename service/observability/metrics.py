@@ -23,6 +23,7 @@ import asyncio
 import os
 import platform
 import re
+from collections import Counter as Tally
 from collections.abc import Iterable
 from typing import Any
 
@@ -114,16 +115,23 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
     children[1].observe(seconds)
 
 
-_guard_children: dict[tuple[str, str], Any] = {}
+_children: dict[tuple[Any, ...], Any] = {}
+
+
+def _child(metric: Any, *labels: str) -> Any:
+    """`metric.labels(*labels)`, cached: `.labels()` takes a lock and builds tuples on every call. The
+    key is the raw values, whose sanitised form (the callers' `*_label` helpers) is deterministic."""
+    key = (metric, *labels)
+    child = _children.get(key)
+    if child is None:
+        child = metric.labels(*labels)
+        if len(_children) < 10_000:
+            _children[key] = child
+    return child
 
 
 def _guard(decision: str, code: str) -> None:
-    child = _guard_children.get((decision, code))
-    if child is None:
-        child = GUARD_DECISIONS.labels(decision, code_label(code))
-        if len(_guard_children) < 1_000:
-            _guard_children[(decision, code)] = child
-    child.inc()
+    _child(GUARD_DECISIONS, decision, code_label(code)).inc()
 
 
 # -- helpers the domains call -----------------------------------------------------------------------
@@ -150,20 +158,20 @@ def token_issued() -> None:
 def observe_redactions(entity_types: Iterable[str], stage: str = "input") -> None:
     """One increment per redacted value: pass each value's entity type (repeats count again)."""
     stage = code_label(stage)
-    for entity_type in entity_types:
-        REDACTIONS.labels(entity_label(entity_type), stage).inc()
+    for entity_type, n in Tally(entity_types).items():
+        _child(REDACTIONS, entity_label(entity_type), stage).inc(n)
 
 
 def observe_prediction(route: str, model_backend: str, seconds: float, outcome: str) -> None:
     """One finished prediction. `route` is the route template, `outcome` a code such as `ok`, `blocked`,
     `upstream_error`, `timeout`, `error` (never a message)."""
     r, b = route_label(route), name_label(model_backend)
-    PREDICTIONS.labels(r, b, code_label(outcome)).inc()
-    PREDICTION_LATENCY.labels(r, b).observe(seconds)
+    _child(PREDICTIONS, r, b, code_label(outcome)).inc()
+    _child(PREDICTION_LATENCY, r, b).observe(seconds)
 
 
 def observe_upstream(operation: str, seconds: float) -> None:
-    UPSTREAM_LATENCY.labels(code_label(operation)).observe(seconds)
+    _child(UPSTREAM_LATENCY, code_label(operation)).observe(seconds)
 
 
 def upstream_error(operation: str, kind: str) -> None:
@@ -175,7 +183,7 @@ def upstream_retry(operation: str) -> None:
 
 
 def record_write(ok: bool) -> None:
-    RECORD_WRITES.labels("ok" if ok else "failed").inc()
+    _child(RECORD_WRITES, "ok" if ok else "failed").inc()
 
 
 def db_write_failed(count: int = 1) -> None:
