@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import lru_cache
 from typing import Annotated
 from urllib.parse import unquote_plus
 
@@ -15,6 +16,7 @@ from service.auth import service as auth_service
 from service.auth.credentials import Authenticator
 from service.auth.exceptions import OAuthError
 from service.auth.guards import AdminPrincipal, Authenticated
+from service.auth.principal import Principal
 from service.auth.roles import ordered, scopes_for_roles
 from service.auth.schemas import (ClientCreate, ClientCreated, ClientList, ClientRead, ClientUpdate,
                                   IntrospectionResponse, JWKSResponse, KeyCreate, KeyCreated, KeyList, KeyRead,
@@ -159,11 +161,16 @@ async def get_server_metadata(request: Request) -> ServerMetadata:
                    summary="Who the presented credential acts for (any valid credential)")
 async def get_current_principal(principal: Authenticated) -> Response:
     # Serialised directly (the schema is PrincipalRead): a credential check that SDKs call often.
-    return Response(dumps_utf8({"client_id": principal.client_id, "key_id": principal.key_id,
-                                "roles": list(principal.roles), "scopes": ordered(principal.scopes),
-                                "credential": principal.credential,
-                                "expires_at": int(principal.expires_at) if principal.expires_at else None}),
-                    media_type="application/json")
+    return Response(_principal_body(principal), media_type="application/json")
+
+
+@lru_cache(maxsize=4096)
+def _principal_body(principal: Principal) -> bytes:
+    """The body depends on nothing but the (immutable) principal, which the authenticator keeps per
+    credential and auth epoch: serialised once per principal."""
+    return dumps_utf8({"client_id": principal.client_id, "key_id": principal.key_id, "roles": list(principal.roles),
+                       "scopes": ordered(principal.scopes), "credential": principal.credential,
+                       "expires_at": int(principal.expires_at) if principal.expires_at else None})
 
 
 # -- admin ------------------------------------------------------------------------------------------
