@@ -33,7 +33,7 @@ from contextlib import suppress
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Table, insert
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from service.db import is_sqlite, sqlite_file_engine
@@ -70,20 +70,34 @@ class ConnectionSink:
         self._engine = engine
         self._conn: AsyncConnection | None = None
         self._lock = asyncio.Lock()
+        self._closed = False
 
     async def commit(self, tables: Tables) -> None:
         async with self._lock:
+            if self._closed:
+                raise RuntimeError("the record writer is closed")
             for attempt in (1, 2):
+                committing = False
                 try:
                     if self._conn is None:
                         self._conn = await self._engine.connect()
-                    async with self._conn.begin():
+                    transaction = await self._conn.begin()
+                    try:
                         for table, rows in tables:
                             await self._conn.execute(insert(table), rows)
+                    except BaseException:
+                        with suppress(Exception):  # on a lost connection the rollback fails too
+                            await transaction.rollback()
+                        raise
+                    committing = True
+                    await transaction.commit()
                     return
                 except BaseException as exc:
+                    if _keeps_connection(exc):
+                        raise  # a refused row (the transaction is rolled back): the connection is fine
                     await self._drop()
-                    if attempt == 2 or not _connection_lost(exc):
+                    # A connection lost during COMMIT may have committed: retrying could insert twice.
+                    if attempt == 2 or committing or not _connection_lost(exc):
                         raise
 
     async def _drop(self) -> None:
@@ -96,6 +110,7 @@ class ConnectionSink:
 
     async def close(self) -> None:
         async with self._lock:
+            self._closed = True
             await self._drop()
 
 
@@ -118,9 +133,12 @@ class SqliteSink:
         self._conn: Connection | None = None  # touched only in the executor's one thread
         self._inline_conn: Connection | None = None  # touched only on the event loop's thread
         self._inline_commits = 0
+        self._closed = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="record-writer")
 
     async def commit(self, tables: Tables) -> None:
+        if self._closed:
+            raise RuntimeError("the record writer is closed")
         if self._inline is not None and self._inline_commits < self.CHECKPOINT_EVERY and self._try_inline(tables):
             self._inline_commits += 1
             return
@@ -135,12 +153,15 @@ class SqliteSink:
             _insert_all(self._inline_conn, tables)
             return True
         except OperationalError as exc:
-            self._inline_conn = _dropped(self._inline_conn)
-            if _busy(exc):
+            if _busy(exc):  # BEGIN IMMEDIATE was refused: no transaction, the connection is fine
+                with suppress(Exception):
+                    self._inline_conn.rollback()  # type: ignore[union-attr]
                 return False
-            raise
-        except BaseException:
             self._inline_conn = _dropped(self._inline_conn)
+            raise
+        except BaseException as exc:
+            if not _keeps_connection(exc):
+                self._inline_conn = _dropped(self._inline_conn)
             raise
 
     def _commit(self, tables: Tables) -> None:
@@ -151,20 +172,27 @@ class SqliteSink:
                 _insert_all(self._conn, tables)
                 break
             except BaseException as exc:
+                if _keeps_connection(exc):
+                    raise
                 self._conn = _dropped(self._conn)
                 if attempt == 2 or not _connection_lost(exc):
                     raise
         if self._inline_commits >= self.CHECKPOINT_EVERY:
             self._inline_commits = 0
-            with suppress(Exception):  # PASSIVE: copies what it can without waiting for readers; outside
-                # any transaction, on the driver's connection (SQLAlchemy would begin one around it)
+            try:  # PASSIVE: copies what it can without waiting for readers; outside any transaction, on
+                # the driver's connection (SQLAlchemy would begin one around it)
                 self._conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+            except Exception as exc:  # noqa: BLE001 - the next round tries again
+                logger.warning("WAL checkpoint failed", extra={"exc_type": type(exc).__name__})
+
+    def _close_thread_connection(self) -> None:
+        self._conn = _dropped(self._conn)
 
     async def close(self) -> None:
-        loop = asyncio.get_running_loop()
+        self._closed = True
         self._inline_conn = _dropped(self._inline_conn)
-        with suppress(Exception):
-            self._conn = await loop.run_in_executor(self._executor, _dropped, self._conn)
+        with suppress(Exception):  # runs after any commit still queued in the thread
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._close_thread_connection)
         self._executor.shutdown(wait=False)
         self._engine.dispose()
         if self._inline is not None:
@@ -187,11 +215,17 @@ def _dropped(conn: Connection | None) -> None:
 
 
 def _busy(exc: OperationalError) -> bool:
-    return getattr(exc.orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    code = getattr(exc.orig, "sqlite_errorcode", None)  # extended code: the primary one is its low byte
+    return code is not None and (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _keeps_connection(exc: BaseException) -> bool:
+    """A statement the database refused (a constraint, say): rolled back, and the connection is healthy."""
+    return isinstance(exc, IntegrityError) and not exc.connection_invalidated
 
 
 def sink_for(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]) -> Sink:

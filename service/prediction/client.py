@@ -7,7 +7,9 @@ Threat model and invariants:
   discarded, and failures become 502 (or 504 on a timeout) problem details with a fixed message,
   so neither the upstream key nor its URL, nor its internals, ever reach a caller or a log line.
 - Retries (bounded, with exponential backoff and jitter) happen only before any byte of a response
-  reached the caller: on connection errors and on 429/502/503 answers.
+  reached the caller, and only where the model cannot have run the request: when no connection could
+  be made, and on 429/502/503 answers. An upstream that hangs up after the request was sent is a 502,
+  not a retry (it may have run the completion, and a retry would run and bill it twice).
 - One pooled `httpx.AsyncClient` (built in the lifespan by `build_http_client`) serves every request.
 
 Its transport is aiohttp's connection pool (`httpx-aiohttp`, the transport the OpenAI SDK offers as
@@ -28,6 +30,7 @@ import random
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import aiohttp
@@ -50,8 +53,8 @@ def _httpx_error(exc: BaseException) -> type[httpx.TransportError] | None:
         return httpx.ReadTimeout
     if isinstance(exc, aiohttp.ClientConnectorError):  # refused, unreachable, DNS: nothing was sent
         return httpx.ConnectError
-    if isinstance(exc, aiohttp.ServerDisconnectedError):  # closed before a response (as httpcore reports it)
-        return httpx.RemoteProtocolError
+    if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientResponseError)):
+        return httpx.RemoteProtocolError  # hung up, or not HTTP (bad status line, bad headers)
     if isinstance(exc, aiohttp.ClientPayloadError):
         return httpx.ReadError
     if isinstance(exc, aiohttp.ClientError):
@@ -59,7 +62,18 @@ def _httpx_error(exc: BaseException) -> type[httpx.TransportError] | None:
     return None
 
 
-class _RemappedStream(httpx.AsyncByteStream):
+def _translated(exc: BaseException) -> httpx.TransportError:
+    """Any failure of the aiohttp transport as an httpx error with a fixed message (aiohttp's own messages
+    name the upstream's address)."""
+    cause = exc.__cause__ if isinstance(exc, httpx.TransportError) and exc.__cause__ is not None else exc
+    kind = _httpx_error(cause) or (type(exc) if isinstance(exc, httpx.TransportError) else httpx.TransportError)
+    return kind("upstream transport error")
+
+
+_TRANSPORT_ERRORS = (httpx.TransportError, aiohttp.ClientError, asyncio.TimeoutError)
+
+
+class _TranslatedStream(httpx.AsyncByteStream):
     def __init__(self, stream: httpx.AsyncByteStream) -> None:
         self._stream = stream
 
@@ -67,38 +81,46 @@ class _RemappedStream(httpx.AsyncByteStream):
         try:
             async for chunk in self._stream:
                 yield chunk
-        except httpx.TransportError as exc:
-            raise _remap(exc) from None
+        except _TRANSPORT_ERRORS as exc:
+            raise _translated(exc) from None
 
     async def aclose(self) -> None:
         try:
             await self._stream.aclose()
-        except httpx.TransportError as exc:
-            raise _remap(exc) from None
-
-
-def _remap(exc: httpx.TransportError) -> httpx.TransportError:
-    mapped = _httpx_error(exc.__cause__) if exc.__cause__ is not None else None
-    return mapped("upstream transport error") if mapped is not None and not isinstance(exc, mapped) else exc
+        except _TRANSPORT_ERRORS as exc:
+            raise _translated(exc) from None
 
 
 class _Transport(AiohttpTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
             response = await super().handle_async_request(request)
-        except httpx.TransportError as exc:
-            raise _remap(exc) from None
-        response.stream = _RemappedStream(response.stream)  # type: ignore[arg-type]
+        except _TRANSPORT_ERRORS as exc:
+            raise _translated(exc) from None
+        response.stream = _TranslatedStream(response.stream)  # type: ignore[arg-type]
         return response
 
 
+# Idle connections are dropped before the 5 s that servers such as uvicorn keep them, so a request is
+# not sent on a connection the upstream is closing (it would fail, and is not retried: see below).
+_KEEPALIVE_SECONDS = 4.0
+
+
 def build_http_client(connect_timeout: float, read_timeout: float) -> httpx.AsyncClient:
-    """The one pooled client for upstream calls (no redirects, no proxy or certificate settings from the
-    environment: the upstream is configured explicitly)."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    """The one pooled client for upstream calls: no redirects, no proxy or certificate settings from the
+    environment (the upstream is configured explicitly), and no cookies kept in either layer (an
+    upstream's cookie would otherwise travel with every later caller's request)."""
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50, keepalive_expiry=_KEEPALIVE_SECONDS)
+    ssl_context = httpx.create_ssl_context(trust_env=False)
+
+    def session() -> aiohttp.ClientSession:  # built on first use, inside the running loop
+        connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=_KEEPALIVE_SECONDS, ssl=ssl_context)
+        return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+
+    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
     return httpx.AsyncClient(timeout=httpx.Timeout(read_timeout, connect=connect_timeout), limits=limits,
-                             follow_redirects=False, trust_env=False,
-                             transport=_Transport(limits=limits, trust_env=False))
+                             follow_redirects=False, trust_env=False, cookies=no_cookies,
+                             transport=_Transport(limits=limits, trust_env=False, client=session))
 
 
 class UpstreamClient:
@@ -138,8 +160,9 @@ class UpstreamClient:
                 logger.warning("upstream timed out", extra={"path": path})
                 metrics.upstream_error(operation, "timeout")
                 raise UpstreamTimeout("The model server did not answer in time.") from None
-            except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
-                # Nothing reached the model: safe to retry (a read error after sending is not).
+            except httpx.ConnectError as exc:
+                # No connection, so nothing reached the model: safe to retry. A hang-up after the request
+                # went out is not retried (below): the model may have run it, and a retry would run it twice.
                 if attempt < self._retries:
                     attempt += 1
                     metrics.upstream_retry(operation)

@@ -11,15 +11,17 @@ It sends text as soon as no value can still be growing across the cut, and holds
 Everything sent is first checked by the detector with its full preceding context in the same piece.
 Plain prose therefore flows token by token, while a value being written is held until it is complete.
 
-One exception to holding the unfinished token: when nothing else is held and it is one of the common
-words below (letters only, not a connector or context word) standing at the start of a word (not the
-continuation of one already sent), it is sent at once. A reply's first
-token is usually such a word ("Sure", "The", "You"), and holding it would delay the first token by a
-whole inter-token gap of the model. The cost, accepted deliberately: if the model was in fact writing
-a longer value that begins with that word ("The" + "odore Smith"), the caller sees the word glued to
-the placeholder ("The<PERSON>"); the rest of the value is still detected with the sent word as its
-context and redacted, so no complete value and nothing beyond a common word is disclosed. At the end everything left is checked and
-sent. What is held is bounded (`MAX_HOLD` characters plus one value or placeholder).
+One exception to holding the unfinished token: the reply's very first token, when it is one of the
+common words below (ASCII letters only, no punctuation, not a connector or context word), is sent at
+once. A reply's first token is usually such a word ("Sure", "The", "You"), and holding it would delay
+the first token by a whole inter-token gap of the model; later tokens keep the usual hold. The cost,
+accepted deliberately: if the model was in fact writing a longer value that begins with that word
+("The" + "odore Smith"), the caller sees the word glued to the placeholder ("The<PERSON>"); the rest
+of the value is still detected with the sent word as its context and redacted, so no complete value
+and nothing beyond that one common word is disclosed.
+
+At the end everything left is checked and sent. What is held is bounded (`MAX_HOLD` characters plus
+one value or placeholder).
 """
 
 from __future__ import annotations
@@ -67,10 +69,8 @@ def _suspicious(token: str) -> bool:
 
 
 def _common_word(token: str) -> bool:
-    bare = token.rstrip(".,;:!?\"')]}")
-    word = bare.lower()
-    return (bare.isalpha() and bare.isascii() and word in _STARTERS and word not in _CONNECTORS
-            and word not in _CONTEXT)
+    word = token.lower()
+    return token.isalpha() and token.isascii() and word in _STARTERS and word not in _CONNECTORS and word not in _CONTEXT
 
 
 class StreamGuard:
@@ -137,8 +137,7 @@ class StreamGuard:
         opened = pending.rfind("<", 0, cut)
         if opened != -1 and ">" not in pending[opened:cut] and _PLACEHOLDER_START.match(pending[opened:cut]):
             cut = opened
-        if (cut == tokens[-1][0] and not pending[-1].isspace() and _common_word(pending[cut:])
-                and (pending[cut - 1].isspace() if cut else not self._sent or self._sent[-1].isspace())):
-            # only an unfinished common word, begun at a word boundary, is held: send it now (docstring)
-            cut = len(pending)
+        if (cut == tokens[-1][0] and not pending[-1].isspace() and not self._sent.strip()
+                and not pending[:cut].strip() and _common_word(pending[cut:])):
+            cut = len(pending)  # the reply's first word, unfinished but common: send it now (docstring)
         return cut

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-
 import json
 import time
+from contextlib import asynccontextmanager
 
+import httpx
 import pytest
 
 from tests.fixtures.principals import bearer, get_token, make_client
@@ -165,6 +166,25 @@ class TestPolicies:
         assert r.status_code == 403
 
 
+@asynccontextmanager
+async def raw_upstream(handler, start_app, make_settings, sqlite_url, **settings):  # noqa: ANN001, ANN201
+    """A gateway whose upstream is a bare TCP server running `handler`; yields (app, port)."""
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield await start_app(make_settings(sqlite_url, upstream_url=f"http://127.0.0.1:{port}/v1",
+                                            upstream_api_key="k" * 20, **settings)), port
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def chat_as_new_client(running) -> httpx.Response:  # noqa: ANN001
+    token = await get_token(running.client, await make_client(running.app, "predictor"))
+    return await running.client.post("/v1/chat/completions", headers=bearer(token), json={
+        "model": "echo-1", "messages": [{"role": "user", "content": "hi"}]})
+
+
 class TestUpstreamFailures:
     async def test_upstream_500_becomes_502_without_internals(self, proxy) -> None:
         r = await proxy.client.post("/v1/chat/completions", headers=bearer(proxy.token), json={
@@ -191,29 +211,51 @@ class TestUpstreamFailures:
             "model": "echo-1", "messages": [{"role": "user", "content": "hi"}]})
         assert r.status_code == 502 and str(port) not in r.text
 
-    async def test_upstream_that_hangs_up_before_answering_is_retried_then_502(self, start_app, make_settings,
-                                                                               sqlite_url) -> None:
-        accepted = 0
+    @pytest.mark.parametrize("answer", [b"", b"this is not HTTP\r\n\r\n", b"HTTP/1.1 200 OK\r\nBad Header\r\n\r\n"])
+    async def test_upstream_that_hangs_up_or_garbles_its_answer_is_502_and_not_run_twice(
+            self, start_app, make_settings, sqlite_url, answer: bytes) -> None:
+        requests = 0
 
-        async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            nonlocal accepted
-            accepted += 1
-            await reader.read(1)  # the request started arriving; close without a response
+        async def upstream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal requests
+            await reader.readuntil(b"\r\n\r\n")  # the whole request head arrived: the model could run it
+            requests += 1
+            writer.write(answer)
+            await writer.drain()
             writer.close()
 
-        server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
-        try:
-            running = await start_app(make_settings(sqlite_url, upstream_url=f"http://127.0.0.1:{port}/v1",
-                                                    upstream_api_key="k" * 20, upstream_retries=1))
-            token = await get_token(running.client, await make_client(running.app, "predictor"))
-            r = await running.client.post("/v1/chat/completions", headers=bearer(token), json={
-                "model": "echo-1", "messages": [{"role": "user", "content": "hi"}]})
-        finally:
-            server.close()
-            await server.wait_closed()
-        # a disconnect is not a timeout: 502, after one retry, and nothing of the upstream in the answer
-        assert r.status_code == 502 and accepted == 2 and str(port) not in r.text
+        async with raw_upstream(upstream, start_app, make_settings, sqlite_url, upstream_retries=2) as (running, port):
+            r = await chat_as_new_client(running)
+        # not a timeout (504), not a 500, not retried (a retry could run the completion twice), nothing leaked
+        assert r.status_code == 502 and requests == 1
+        assert r.headers["content-type"].startswith("application/problem+json") and str(port) not in r.text
+
+    async def test_an_upstream_cookie_is_never_sent_back(self, start_app, make_settings, sqlite_url) -> None:
+        heads: list[bytes] = []
+        reply = json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": "m", "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]}).encode()
+
+        async def upstream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            while True:  # keep-alive: several requests on one connection
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    break
+                length = int(next((line.split(b":")[1] for line in head.split(b"\r\n")
+                                   if line.lower().startswith(b"content-length:")), b"0"))
+                await reader.readexactly(length)
+                heads.append(head.lower())
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"Set-Cookie: session=tenant-a-secret; Path=/\r\n"
+                             b"Content-Length: " + str(len(reply)).encode() + b"\r\n\r\n" + reply)
+                await writer.drain()
+            writer.close()
+
+        async with raw_upstream(upstream, start_app, make_settings, sqlite_url) as (running, _):
+            for _ in range(2):  # two different clients, one after the other
+                r = await chat_as_new_client(running)
+                assert r.status_code == 200 and "tenant-a-secret" not in r.text and "set-cookie" not in r.headers
+        assert len(heads) == 2 and not any(b"cookie:" in h for h in heads)
 
     async def test_503_is_retried(self, proxy, upstream) -> None:
         r = await proxy.client.post("/v1/chat/completions", headers=bearer(proxy.token), json={

@@ -87,11 +87,22 @@ def test_a_common_first_word_is_sent_without_waiting_for_the_next_chunk(first: s
     assert guard.feed(first) == first  # the first token reaches the caller as soon as the model sends it
 
 
-@pytest.mark.parametrize("first", ["Maria", "john", "+1", "4111", "<PERSON", "password", "at", "Theo"])
+@pytest.mark.parametrize("first", ["Maria", "john", "+1", "4111", "<PERSON", "password", "at", "Theo", "Sure."])
 def test_an_unfinished_word_that_may_start_a_value_is_still_held(first: str) -> None:
     f = OutputFilter(ENGINE, Vault())
     guard = StreamGuard(lambda context, t: f.finish(t, "0", context), f.spans)
     assert guard.feed(first) == ""
+
+
+def test_only_the_first_word_of_a_reply_goes_out_early() -> None:
+    f = OutputFilter(ENGINE, Vault())
+    guard = StreamGuard(lambda context, t: f.finish(t, "0", context), f.spans)
+    out = guard.feed(" Sure")
+    assert out == " Sure"  # leading blanks do not make it a later word
+    out += guard.feed(" thing, He")
+    assert "He" not in out  # "He" may still become "Hector": held, as any later word is
+    out += guard.feed("ctor Smith will call.") + guard.flush()
+    assert out.startswith(" Sure thing, ") and "Hector" not in out and "Smith" not in out and "ctor" not in out
 
 
 def test_a_value_that_grew_out_of_a_sent_word_discloses_no_more_than_that_word() -> None:
