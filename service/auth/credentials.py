@@ -13,7 +13,10 @@ Threat model and invariants:
   roles narrows its live tokens at once.
 - Failures raise one indistinguishable `InvalidCredential`; the reason code goes to the audit trail.
   Repeated failures from one source address are locked out (see `Lockout`).
-- Caches are bounded and keyed by a digest of the token, never the token itself.
+- Caches are bounded and keyed by a digest of the token, never the token itself. An API key verified
+  under the current epoch is recognised the same way afterwards (BLAKE2b of the whole credential, no
+  HMAC per request): a cached digest cannot be produced without the whole key, and a revoked, expired
+  or disabled entry is refused from the cache as from the database.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ class Authenticator:
         self._epoch_source = epoch_source(settings.sqlalchemy_url, sessionmaker)
         self._tokens: dict[bytes, tuple[Principal, float]] = {}
         self._api_keys: dict[str, _KeyEntry] = {}
+        self._verified_keys: dict[bytes, _KeyEntry] = {}  # digest of a whole verified key -> its entry
         self._clients: dict[str, ClientInfo] = {}
         self._touched: dict[str, float] = {}  # key id -> last use (epoch seconds), flushed in batches
         self._touch_task: asyncio.Task[None] | None = None
@@ -123,6 +127,7 @@ class Authenticator:
         if epoch != self._epoch:
             self._tokens.clear()
             self._api_keys.clear()
+            self._verified_keys.clear()
             self._clients.clear()
             await self._load_keys()
             self._epoch = epoch
@@ -269,11 +274,9 @@ class Authenticator:
     def _from_cache(self, credential: str) -> Principal | None:
         """The principal of a credential verified under the current epoch and still valid, else None."""
         if credential.startswith(KEY_PREFIX):
-            match = _API_KEY.fullmatch(credential)
-            entry = self._api_keys.get(match.group(1)) if match else None
+            entry = self._verified_keys.get(_digest(credential))
             if (entry is None or entry.revoked or entry.client_disabled
-                    or (entry.expires_at is not None and entry.expires_at <= time.time())
-                    or not verify_keyed_hash(self._pepper, API_KEY_PURPOSE, match.group(2), entry.secret_hash)):  # type: ignore[union-attr]
+                    or (entry.expires_at is not None and entry.expires_at <= time.time())):
                 return None
             self._touched[entry.principal.key_id] = time.time()  # type: ignore[index]
             return entry.principal
@@ -326,6 +329,7 @@ class Authenticator:
             raise InvalidCredential("client_disabled")
         if entry.expires_at is not None and entry.expires_at <= time.time():
             raise InvalidCredential("key_expired")
+        self._cache(self._verified_keys, _digest(credential), entry, epoch)
         self._touched[key_id] = time.time()
         return entry.principal
 
