@@ -22,7 +22,7 @@ from bisect import bisect_right
 
 from service.redaction.detectors.base import _ALPHA_ONLY, Candidate, Recognizer, ScanContext
 from service.redaction.detectors.name_lists import (  # noqa: F401 - load_faker_names is re-exported
-    FOREIGN_STOP, PARTICLES, STOPWORDS, TITLES, _read_words, load_faker_names)
+    CONTEXT_KINDS, FOREIGN_STOP, PARTICLES, STOPWORDS, TITLES, _read_words, load_faker_names)
 
 _WORDS = re.compile(r"[a-z]+")
 _TOKEN_AT = re.compile(r"[a-z][a-z']*")
@@ -32,39 +32,7 @@ _TITLE_RUN = re.compile(
 # the same runs in the shape map of an ASCII view (capitals read "A"): a literal first, a faster scan
 _TITLE_RUN_SHAPE = re.compile(_TITLE_RUN.pattern.replace("[A-Z]", "A").encode("ascii"))
 _RIGHT = re.compile(r"(?:'s)?(?:[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
-# Context phrases and what they license for the words after them:
-#   title  - "Mr", "Dr": the next Title-case word(s), known or not
-#   label  - "Name:", "Patient", "Dear", "Hi": next 1-3 words that are names or not common words
-#   intro  - "my name is", "I'm": same, lower case allowed
-#   signoff- "Regards," + line break: the name on the next line
-#   list   - "Attendees:", "CC:": every item of the list that follows
-#   weak   - "from", "to", "by": only a known first name
-_CTX_KIND = {
-    **{p: "intro" for p in ("my name is", "my name's", "name is", "i am", "i'm", "call me", "this is", "it's",
-                            "je m'appelle", "me llamo", "ich bin", "ich heiße", "mi chiamo")},
-    **{p: "label" for p in (
-        "full name", "first name", "last name", "given name", "family name", "surname", "user name",
-        "contact name", "patient name", "customer name", "client name", "employee name", "applicant name",
-        "account holder", "cardholder", "card holder", "name", "dear", "hi", "hello", "hey", "greetings",
-        "good morning", "hi there", "hello there", "hey there", "attn", "attention", "nom", "nombre",
-        "prénom", "prenom",
-        "vorname", "nachname", "bonjour", "hola", "ciao", "hallo", "sehr geehrte", "sehr geehrter",
-        "sehr geehrte/r", "estimado", "estimada", "cher", "chère", "spoke with", "met with", "talked to",
-        "according to", "ask", "loop in", "email", "cc'd", "signed by", "patient")},
-    **{p: "noun" for p in (
-        "customer", "client", "applicant", "employee", "contact", "author", "owner", "assignee",
-        "reviewer", "tenant", "landlord", "recipient", "beneficiary", "payee", "passenger", "guest",
-        "student", "teacher", "driver", "user", "member", "manager", "colleague")},
-    **{p: "title" for p in ("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle",
-                            "sr", "sra", "sir", "madam", "dame", "lord", "lady")},
-    **{p: "signoff" for p in ("thanks", "thank you", "regards", "cheers", "sincerely", "best", "yours",
-                              "signed", "best wishes", "warm regards", "kind regards", "best regards",
-                              "many thanks", "--")},
-    **{p: "list" for p in ("attendees", "participants", "team members", "members", "cc", "bcc", "invitees",
-                           "speakers", "guests", "recipients", "authors", "contacts", "reviewers",
-                           "assignees", "panelists", "interviewers", "candidates")},
-    **{p: "weak" for p in ("from", "to", "by", "with", "and", "for")},
-}
+_CTX_KIND = CONTEXT_KINDS
 _CONTEXT_PHRASES = tuple(_CTX_KIND)
 _CTX_BY_WORD: dict[str, list[str]] = {}
 for _p in _CONTEXT_PHRASES:
