@@ -1,6 +1,7 @@
 """The name lists the PERSON recognizer works from: Faker's person providers (all Latin-script locales,
-folded to ASCII), the shipped word lists in `data/`, and the small closed sets of stop words, particles
-and titles. Loaded once; nothing is downloaded."""
+folded to ASCII), the shipped word lists in `data/`, the small closed sets of stop words, particles
+and titles, and the context phrases that license a name (`CONTEXT_KINDS`). Loaded once; nothing is
+downloaded."""
 
 from __future__ import annotations
 
