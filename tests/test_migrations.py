@@ -14,7 +14,7 @@ import service.models  # noqa: F401
 from service.cli import alembic_config
 from service.config import Settings
 from service.db import Base
-from tests.fixtures.database import create_scratch_postgres, drop_scratch_postgres, postgres_admin_url
+from tests.fixtures.database import scratch_postgres
 
 
 async def _tables(url: str) -> set[str]:
@@ -41,14 +41,8 @@ async def test_upgrade_downgrade_upgrade(backend: str, tmp_path: Path) -> None:
     if backend == "sqlite":
         await _cycle(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}", tmp_path)
         return
-    admin = postgres_admin_url()
-    if admin is None:
-        pytest.skip("GATEWAY_TEST_DATABASE_URL is not set (PostgreSQL runs are required in CI)")
-    url = await create_scratch_postgres(admin)
-    try:
+    async with scratch_postgres() as url:
         await _cycle(url, tmp_path)
-    finally:
-        await drop_scratch_postgres(admin, url)
 
 
 async def test_models_and_migrations_agree(tmp_path: Path) -> None:

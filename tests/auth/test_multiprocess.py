@@ -10,18 +10,14 @@ import httpx
 import pytest
 
 from tests.conftest import MASTER_KEY, PEPPER
-from tests.fixtures.database import create_scratch_postgres, drop_scratch_postgres, postgres_admin_url
+from tests.fixtures.database import scratch_postgres
 from tests.fixtures.server import gateway_env, run_cli, serve
 
 
 @pytest.fixture
 async def shared_pg() -> Iterator[str]:
-    admin = postgres_admin_url()
-    if admin is None:
-        pytest.skip("GATEWAY_TEST_DATABASE_URL is not set (PostgreSQL runs are required in CI)")
-    url = await create_scratch_postgres(admin)
-    yield url
-    await drop_scratch_postgres(admin, url)
+    async with scratch_postgres() as url:
+        yield url
 
 
 def _hits(bases: list[str], headers: dict[str, str], n: int = 24) -> list[int]:

@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from service.kit.crypto import master_fernet
 from service.kit.keystore import DataKeyStore, MasterKeyMismatch
 from service.records import cli as records_cli
-from tests.fixtures.database import create_scratch_postgres, drop_scratch_postgres, migrated, postgres_admin_url
+from tests.fixtures.database import migrated, scratch_postgres
 from tests.fixtures.principals import bearer, get_token, make_client
 from tests.records.conftest import with_records
 
@@ -24,14 +24,8 @@ async def fresh_url(request, tmp_path: Path):
     if request.param == "sqlite":
         yield await migrated(f"sqlite+aiosqlite:///{tmp_path / 'rotation.db'}", tmp_path)
         return
-    admin = postgres_admin_url()
-    if admin is None:
-        pytest.skip("GATEWAY_TEST_DATABASE_URL is not set (PostgreSQL runs are required in CI)")
-    url = await create_scratch_postgres(admin)
-    try:
+    async with scratch_postgres() as url:
         yield await migrated(url, tmp_path)
-    finally:
-        await drop_scratch_postgres(admin, url)
 
 
 async def _start(start_app, settings):
