@@ -2,7 +2,8 @@
 
 Nothing here downloads anything: VADER's lexicon ships inside its package, and transformers models are
 loaded from a local directory with `local_files_only=True` (the `ml` extra). Inference is CPU-bound,
-so transformers pipelines run in a worker thread; VADER takes tens of microseconds and runs inline.
+so transformers pipelines run in a worker thread; VADER (service/prediction/vader.py) takes about ten
+microseconds for a short prompt, about a hundred per kilobyte, and runs inline.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ class LocalModel(Protocol):
 
 class VaderSentiment:
     """VADER (Hutto & Gilbert, 2014), a rule- and lexicon-based sentiment model; the usual thresholds
-    of +/-0.05 on the compound score separate positive, neutral and negative."""
+    of +/-0.05 on the compound score separate positive, neutral and negative. Scored by
+    `service.prediction.vader.Vader`, which returns exactly what vaderSentiment's own analyzer returns,
+    several times faster (it raises ConfigError if the installed vaderSentiment is not the version it mirrors)."""
 
     def __init__(self, spec: ModelSpec) -> None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+        from service.prediction.vader import Vader
 
         self.spec = spec
-        self._analyzer = SentimentIntensityAnalyzer()
+        self._analyzer = Vader()
 
     async def predict(self, text: str, parameters: dict[str, Any]) -> dict[str, Any]:
         scores = self._analyzer.polarity_scores(text)
