@@ -82,6 +82,46 @@ async def test_concurrent_writes_are_each_committed_exactly_once_before_they_ret
     assert all(seen_committed)
 
 
+class _CountingSink:
+    """Wraps a real sink and records the size of every batch it commits."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.batches: list[int] = []
+
+    async def commit(self, tables) -> None:
+        self.batches.append(sum(len(rows) for _, rows in tables))
+        await self.inner.commit(tables)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+async def test_a_wave_of_requests_a_few_loop_iterations_apart_shares_one_commit(db_url: str) -> None:
+    engine = create_engine(db_url)
+    sink = _CountingSink(sink_for(engine, create_sessionmaker(engine)))
+    writer = BatchWriter(sink=sink)
+    writer.start()
+
+    async def request(i: int) -> None:
+        for _ in range(i % 4):  # as requests whose bytes arrived in later polls of the loop
+            await asyncio.sleep(0)
+        await writer.write([(AUDIT, _event(f"batch.wave.{i:02d}"))])
+
+    try:
+        await asyncio.gather(*(request(i) for i in range(16)))
+        assert sink.batches == [16]
+        # a lone write is not held back waiting for company: one commit, promptly
+        started = asyncio.get_running_loop().time()
+        await writer.write([(AUDIT, _event("batch.wave.alone"))])
+        assert sink.batches == [16, 1]
+        assert asyncio.get_running_loop().time() - started < 0.5
+        assert len(await _actions(create_sessionmaker(engine), "batch.wave.")) == 17
+    finally:
+        await writer.close()
+        await engine.dispose()
+
+
 async def test_a_refused_row_fails_only_its_own_request(storage) -> None:
     _, sessionmaker, writer = storage
     writes = [writer.write([(AUDIT, _event(f"batch.fk.{i}"))]) for i in range(20)]
