@@ -4,8 +4,9 @@ Threat model and invariants:
 - Revoking a token or key, disabling a client or changing its roles takes effect on the very next
   request in every worker and replica. Each such change increments `auth_state.epoch` in the same
   transaction. Every authentication first reads the epoch with a read that *starts after the request
-  arrived* (`service.auth.epoch` makes that read cheap), and anything cached under an older
-  epoch is dropped. So a change committed before a request arrived is always seen, while the costly
+  arrived* (`service.auth.epoch` makes that read cheap, and shares one read among the requests of
+  one batch of the event loop, exact for the reason given there), and anything cached under an
+  older epoch is dropped. So a change committed before a request arrived is always seen, while the costly
   parts (signature verification, credential lookups) are done once per credential and epoch.
 - API keys and client secrets are checked by HMAC under the pepper, in constant time; an unknown
   client still costs one HMAC so timing does not reveal which client ids exist.

@@ -1,8 +1,11 @@
 """Reading the auth epoch (see `credentials`) on every authentication, as cheaply as exactness allows.
 
-The read must begin after the request arrived, so it cannot be cached; what can be cut is its cost:
+The read must begin after the request arrived, so it cannot be cached across requests that arrived
+after it; what can be cut is its cost, and how many requests one read serves:
 - SQLite: the database is a local file, so a dedicated read-only `sqlite3` connection answers an indexed
-  one-row SELECT in microseconds, synchronously, without the async ORM's thread hop.
+  one-row SELECT in microseconds, synchronously, without the async ORM's thread hop. One read serves
+  every authentication in the same batch of the event loop's ready callbacks (`SameBatch`, which says
+  why that is exact).
 - PostgreSQL: a dedicated asyncpg connection with a prepared statement, shared by concurrent requests
   through `FreshRead` (one query serves everyone who arrived before it started).
 - Anything else: an ORM session, also through `FreshRead`.
@@ -59,6 +62,35 @@ class FreshRead(Generic[T]):
             self._running = False
 
 
+class SameBatch:
+    """Whether a value read earlier in the event loop's current batch of ready callbacks may be reused.
+
+    The loop runs its ready callbacks in batches, with an I/O poll between two batches; a callback
+    scheduled during a batch runs in a later one. Bytes reach a request only in a poll, and a server
+    (uvicorn, like any asyncio server) runs the application in a task whose steps are ready callbacks.
+    So every request whose handler runs in batch B was received before B began, and a read made
+    anywhere in B began after it arrived: the exactness `credentials` needs. A revocation committed
+    by this or another process becomes known to the loop only through I/O, so nothing that ran after
+    it shares a batch with a read made before it. `fresh` turns false as the next batch starts (a
+    callback scheduled at the read runs then).
+
+    It would not hold if a request's first step ran inside the poll itself, which is what an eager
+    task factory does (asyncio.eager_task_factory): with any task factory set, nothing is shared.
+    """
+
+    def __init__(self) -> None:
+        self.fresh = False
+
+    def mark(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop.get_task_factory() is None:
+            self.fresh = True
+            loop.call_soon(self._expire)
+
+    def _expire(self) -> None:
+        self.fresh = False
+
+
 class EpochSource(Protocol):
     async def read(self) -> int: ...
 
@@ -69,13 +101,19 @@ class SqliteEpoch:
     def __init__(self, path: str) -> None:
         self._path = path
         self._conn: sqlite3.Connection | None = None
+        self._batch = SameBatch()
+        self._value = 0
 
     async def read(self) -> int:
+        if self._batch.fresh:
+            return self._value
         if self._conn is None:
             self._conn = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True, check_same_thread=False,
                                          isolation_level=None, timeout=5)
         row = self._conn.execute(_QUERY).fetchone()
-        return int(row[0]) if row else 0
+        self._value = int(row[0]) if row else 0
+        self._batch.mark()
+        return self._value
 
     async def close(self) -> None:
         if self._conn is not None:
