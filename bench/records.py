@@ -183,7 +183,7 @@ def bench_predict_http(seconds: int, rounds: int, pg_admin: str | None) -> None:
             p99 = med["predict"]["p99_ms"]
             print(f"/v1/predict with records on {name}, wrk -c16: {med['predict']['rps']:,.0f} req/s "
                   f"(p50 {med['predict']['p50_ms']:.2f} ms, p99 {p99:.2f} ms, non-2xx {med['predict']['errors']:.0f}); "
-                  f"bare FastAPI {med['bare']['rps']:,.0f} req/s; ratio {ratio:.0%} (target >= 30%: "
+                  f"bare FastAPI {med['bare']['rps']:,.0f} req/s; ratio {ratio:.1%} (target >= 30%: "
                   f"{'OK' if ratio >= 0.30 else 'BELOW'}; p99 < 10 ms: {'OK' if p99 < 10 else 'ABOVE'})")
     finally:
         if pg_url and pg_admin:

@@ -237,7 +237,7 @@ def run_http(engine: RedactionEngine, texts: list[str], seconds: int = 5, rounds
     ratio = med["redact"]["rps"] / med["bare"]["rps"]
     return (f"HTTP, {len(sample.encode())}-byte text, wrk -c32: bare FastAPI {med['bare']['rps']:,.0f} req/s; "
             f"/v1/redact {med['redact']['rps']:,.0f} req/s (p50 {med['redact']['p50_ms']:.2f} ms, "
-            f"p99 {med['redact']['p99_ms']:.2f} ms, non-2xx {med['redact']['errors']:.0f}) = {ratio:.0%} of bare; "
+            f"p99 {med['redact']['p99_ms']:.2f} ms, non-2xx {med['redact']['errors']:.0f}) = {ratio:.1%} of bare; "
             f"target >= 30% {'OK' if ratio >= 0.30 else 'BELOW TARGET'}")
 
 
