@@ -197,9 +197,9 @@ class SqliteSink:
                     raise
         if self._catch_up:  # no inline commit runs while this batch is awaited: the copy catches up
             self._catch_up = False
-            self._checkpoint(background=False)
+            self._checkpoint()
 
-    def _checkpoint(self, background: bool = True) -> None:
+    def _checkpoint(self) -> None:
         """In the writer thread. PASSIVE copies what it can without waiting for readers or writers; it
         runs outside any transaction, on the driver's connection (SQLAlchemy would begin one around it)."""
         try:
