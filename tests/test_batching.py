@@ -8,10 +8,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from service.db import create_engine, create_sessionmaker
+from service.db import create_engine, create_sessionmaker, sqlite_file_engine
+from service.kit.crypto import Ciphertext
 from service.kit.batching import BatchWriter, ConnectionSink, SessionSink, SqliteSink, sink_for
 from service.models import AuditEvent, RequestRecord
 from service.models.types import utcnow
@@ -276,3 +277,40 @@ class TestSqliteInline:
             probe.close()
         assert logged == copied
         assert len(await _actions(sessionmaker, "batch.behind.")) == 31
+
+    async def test_complete_rows_bypass_the_orm_layer_and_store_exactly_what_it_would(
+            self, sqlite_writer, monkeypatch) -> None:
+        url, sessionmaker, writer, _ = sqlite_writer
+        base = {**_orphan_record(), "data_key_id": None}
+        rows = [{**base, "id": new_record_id(), "content": Ciphertext(b"\x00sealed\xff")},
+                {**base, "id": new_record_id(), "key_id": "k_1", "model": "m\u00e9", "usage": {"prompt_tokens": 3},
+                 "entity_counts": {"PERSON": 2, "\u00c9": 1}, "raw_input": True, "latency_ms": 0.1},
+                {**base, "id": new_record_id(), "entity_counts": {}, "status": 503}]
+        twins = [{**row, "id": new_record_id()} for row in rows]
+        reference = sqlite_file_engine(url)
+        try:
+            with reference.begin() as conn:  # what SQLAlchemy's own insert stores
+                conn.execute(insert(RECORDS), rows)
+        finally:
+            reference.dispose()
+        through_orm: list[object] = []
+        execute = Connection.execute
+
+        def spy(self, statement, *args, **kwargs):  # noqa: ANN001, ANN202
+            through_orm.append(statement)
+            return execute(self, statement, *args, **kwargs)
+
+        monkeypatch.setattr(Connection, "execute", spy)
+        await asyncio.gather(*(writer.write([(RECORDS, row)]) for row in twins))
+        assert through_orm == []
+        raw = sqlite3.connect(make_url(url).database)
+        try:
+            def stored(row_id: str) -> tuple:
+                return raw.execute("SELECT * FROM request_record WHERE id = ?", (row_id,)).fetchone()[1:]
+            assert [stored(r["id"]) for r in twins] == [stored(r["id"]) for r in rows]
+        finally:
+            raw.close()
+        # a row that leaves a column to its default (an audit event's id) still goes through SQLAlchemy
+        await writer.write([(AUDIT, _event("batch.fast.audit"))])
+        assert len(through_orm) == 1 and await _actions(sessionmaker, "batch.fast.") == ["batch.fast.audit"]
+
