@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import BigInteger, DateTime, Integer, LargeBinary, TypeDecorator
 from sqlalchemy.engine import Dialect
 
-from service.kit.crypto import Ciphertext
+from service.kit.crypto import Ciphertext, PendingCiphertext
 
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
@@ -42,9 +42,12 @@ class EncryptedBytes(TypeDecorator[Ciphertext]):
     impl = LargeBinary()
     cache_ok = True
 
-    def process_bind_param(self, value: Ciphertext | bytes | None, dialect: Dialect) -> bytes | None:
+    def process_bind_param(self, value: Ciphertext | PendingCiphertext | bytes | None,
+                           dialect: Dialect) -> bytes | None:
         if value is None:
             return None
+        if isinstance(value, PendingCiphertext):
+            return value.seal().token
         return value.token if isinstance(value, Ciphertext) else bytes(value)
 
     def process_result_value(self, value: bytes | None, dialect: Dialect) -> Ciphertext | None:

@@ -42,7 +42,7 @@ from service.auth.repository import AuthStateRepository
 from service.config import Settings
 from service.errors import BadRequest, GatewayError, NotFound, ServiceUnavailable
 from service.kit.batching import BatchWriter
-from service.kit.crypto import Ciphertext
+from service.kit.crypto import PendingCiphertext
 from service.kit.keystore import DataKey, DataKeyStore
 from service.kit.pagination import Page, decode_cursor, encode_cursor
 from service.models import RequestRecord
@@ -106,10 +106,12 @@ class RecordSinks(Protocol):
     authenticator: Any  # anything with an `epoch` (the auth epoch read at the start of this request)
 
 
-def _seal(key: DataKey, record_id: str, content: dict[str, Any], raw: bool) -> Ciphertext:
+def _seal(key: DataKey, record_id: str, content: dict[str, Any], raw: bool) -> PendingCiphertext:
+    """The envelope, serialised here (content that is not JSON fails its own request) and encrypted
+    under the client's data key when the writer binds the batch (see `PendingCiphertext`)."""
     envelope = {"record_id": record_id, "raw": raw, "content": content}
     plaintext = json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-    return Ciphertext(key.fernet.encrypt(plaintext))
+    return PendingCiphertext(key.fernet, plaintext)
 
 
 async def write_record(sinks: RecordSinks, *, principal: Principal, route: str, model: str | None, status: int,

@@ -17,7 +17,7 @@ from service.cli import migrate
 from service.db import create_engine, create_sessionmaker
 from service.errors import ServiceUnavailable
 from service.kit.batching import BatchWriter
-from service.kit.crypto import master_fernet
+from service.kit.crypto import PendingCiphertext, master_fernet
 from service.kit.keystore import DataKeyStore
 from service.models import RequestRecord
 from service.records import service as records_service
@@ -202,6 +202,30 @@ class TestContentRules:
             row = await session.get(RequestRecord, record_id)
         assert "bytes>" in repr(row.content) and row.content.token.decode() not in repr(row.content)
         assert "do-not-print" not in repr(row) and repr(app.state.keystore).startswith("DataKeyStore(")
+
+    async def test_content_reaches_the_writer_only_in_a_masked_wrapper(self, records_gateway) -> None:
+        """Encryption happens when the writer binds the batch: what the queue holds until then is a
+        PendingCiphertext, whose repr shows a length only, and what is stored is a Fernet token."""
+        app = records_gateway.app
+        queued: list[object] = []
+        write_rows = app.state.writer.write
+
+        async def spy(rows):  # noqa: ANN001, ANN202
+            queued.extend(values["content"] for _, values in rows)
+            return await write_rows(rows)
+
+        app.state.writer.write = spy
+        try:
+            record_id = await write(app, principal_of("cl_pending", "predictor"), content={"input": "do-not-print"})
+        finally:
+            app.state.writer.write = write_rows
+        assert len(queued) == 1 and isinstance(queued[0], PendingCiphertext)
+        assert "do-not-print" not in repr(queued[0]) and "do-not-print" not in str(queued[0])
+        async with app.state.sessionmaker() as session:
+            row = await session.get(RequestRecord, record_id)
+        key = await app.state.keystore.existing_key("cl_pending", app.state.authenticator.epoch)
+        assert b"do-not-print" not in row.content.token
+        assert b"do-not-print" in key.fernet.decrypt(row.content.token)
 
     async def test_ciphertext_moved_to_another_record_does_not_open(self, records_gateway) -> None:
         app, client = records_gateway.app, records_gateway.client
