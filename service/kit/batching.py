@@ -267,7 +267,7 @@ class _Insert:
     built from the table's metadata by the dialect's identifier quoting; values are bound parameters.
     """
 
-    _cache: dict[tuple[Table, str], _Insert] = {}
+    _cache: dict[tuple[Table, Any], _Insert] = {}  # by dialect instance: its engine's JSON serialiser etc.
 
     def __init__(self, table: Table, dialect: Any) -> None:
         columns = list(table.columns)
@@ -279,9 +279,9 @@ class _Insert:
 
     @classmethod
     def of(cls, table: Table, dialect: Any) -> _Insert:
-        plan = cls._cache.get((table, dialect.name))
+        plan = cls._cache.get((table, dialect))
         if plan is None:
-            plan = cls._cache[(table, dialect.name)] = cls(table, dialect)
+            plan = cls._cache[(table, dialect)] = cls(table, dialect)
         return plan
 
     def parameters(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]] | None:
