@@ -201,28 +201,13 @@ class SqliteSink:
                     raise
 
     def _checkpoint(self) -> None:
-        """In the writer thread. PASSIVE copies what it can without waiting for readers or writers; it
-        runs outside any transaction, on the driver's connection (SQLAlchemy would begin one around it)."""
-        try:
-            if self._conn is None:
-                self._conn = self._engine.connect()
-            driver = self._conn.connection.driver_connection
-            driver.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
-        except Exception as exc:  # noqa: BLE001 - the next round tries again
-            self._conn = _dropped(self._conn)
-            logger.warning("WAL checkpoint failed", extra={"exc_type": type(exc).__name__})
+        """In the writer thread, beside the inline commits."""
+        self._conn = _passive_checkpoint(self._conn, self._engine)
 
     def _checkpoint_inline(self) -> None:
         """On the loop's thread, between two transactions: copy what the background checkpoint left."""
         assert self._inline is not None
-        try:
-            if self._inline_conn is None:
-                self._inline_conn = self._inline.connect()
-            driver = self._inline_conn.connection.driver_connection
-            driver.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
-        except Exception as exc:  # noqa: BLE001 - the next round tries again
-            self._inline_conn = _dropped(self._inline_conn)
-            logger.warning("WAL checkpoint failed", extra={"exc_type": type(exc).__name__})
+        self._inline_conn = _passive_checkpoint(self._inline_conn, self._inline)
 
     def _checkpointed(self, future: asyncio.Future[None]) -> None:
         self._checkpointing = None
@@ -293,6 +278,21 @@ class _Insert:
                     for row in rows]
         except KeyError:
             return None
+
+
+def _passive_checkpoint(conn: Connection | None, engine: Engine) -> Connection | None:
+    """Checkpoint the WAL on `conn` (opened from `engine` if need be); returns the connection to keep.
+    PASSIVE copies what it can without waiting for readers or writers; it runs outside any transaction,
+    on the driver's connection (SQLAlchemy would begin one around it). A failure is logged and the
+    connection dropped: the next round tries again."""
+    try:
+        if conn is None:
+            conn = engine.connect()
+        conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+        return conn
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("WAL checkpoint failed", extra={"exc_type": type(exc).__name__})
+        return _dropped(conn)
 
 
 def _dropped(conn: Connection | None) -> None:
