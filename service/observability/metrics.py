@@ -24,7 +24,7 @@ import os
 import platform
 import re
 from collections import Counter as Tally
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from fastapi import Response
@@ -118,20 +118,24 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
 _children: dict[tuple[Any, ...], Any] = {}
 
 
-def _child(metric: Any, *labels: str) -> Any:
-    """`metric.labels(*labels)`, cached: `.labels()` takes a lock and builds tuples on every call. The
-    key is the raw values, whose sanitised form (the callers' `*_label` helpers) is deterministic."""
-    key = (metric, *labels)
+def _child(metric: Any, clean: tuple[Callable[[Any], str], ...], *raw: Any) -> Any:
+    """`metric.labels(...)` of the `raw` values each passed through its `clean` sanitiser, cached by the raw
+    values (their sanitised form is deterministic), so a repeat costs one dict lookup: `.labels()` takes
+    a lock and builds tuples, and the sanitisers run regular expressions."""
+    key = (metric, *raw)
     child = _children.get(key)
     if child is None:
-        child = metric.labels(*labels)
+        child = metric.labels(*(f(v) for f, v in zip(clean, raw, strict=True)))
         if len(_children) < 10_000:
             _children[key] = child
     return child
 
 
+_CODE2 = (code_label, code_label)
+
+
 def _guard(decision: str, code: str) -> None:
-    _child(GUARD_DECISIONS, decision, code_label(code)).inc()
+    _child(GUARD_DECISIONS, _CODE2, decision, code).inc()
 
 
 # -- helpers the domains call -----------------------------------------------------------------------
@@ -157,21 +161,35 @@ def token_issued() -> None:
 
 def observe_redactions(entity_types: Iterable[str], stage: str = "input") -> None:
     """One increment per redacted value: pass each value's entity type (repeats count again)."""
-    stage = code_label(stage)
-    for entity_type, n in Tally(entity_types).items():
-        _child(REDACTIONS, entity_label(entity_type), stage).inc(n)
+    observe_redaction_counts(Tally(entity_types), stage)
+
+
+def observe_redaction_counts(counts: Mapping[str, int], stage: str = "input") -> None:
+    """`counts[entity_type]` values redacted at `stage`."""
+    for entity_type, n in counts.items():
+        if n > 0:
+            _child(REDACTIONS, (entity_label, code_label), entity_type, stage).inc(n)
+
+
+_predictions: dict[tuple[str, str, str], tuple[Any, Any]] = {}
 
 
 def observe_prediction(route: str, model_backend: str, seconds: float, outcome: str) -> None:
     """One finished prediction. `route` is the route template, `outcome` a code such as `ok`, `blocked`,
     `upstream_error`, `timeout`, `error` (never a message)."""
-    r, b = route_label(route), name_label(model_backend)
-    _child(PREDICTIONS, r, b, code_label(outcome)).inc()
-    _child(PREDICTION_LATENCY, r, b).observe(seconds)
+    key = (route, model_backend, outcome)
+    children = _predictions.get(key)
+    if children is None:
+        r, b = route_label(route), name_label(model_backend)
+        children = (PREDICTIONS.labels(r, b, code_label(outcome)), PREDICTION_LATENCY.labels(r, b))
+        if len(_predictions) < 10_000:
+            _predictions[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def observe_upstream(operation: str, seconds: float) -> None:
-    _child(UPSTREAM_LATENCY, code_label(operation)).observe(seconds)
+    _child(UPSTREAM_LATENCY, (code_label,), operation).observe(seconds)
 
 
 def upstream_error(operation: str, kind: str) -> None:
@@ -183,7 +201,7 @@ def upstream_retry(operation: str) -> None:
 
 
 def record_write(ok: bool) -> None:
-    _child(RECORD_WRITES, "ok" if ok else "failed").inc()
+    _child(RECORD_WRITES, (str,), "ok" if ok else "failed").inc()
 
 
 def db_write_failed(count: int = 1) -> None:

@@ -120,7 +120,12 @@ class GatewayMiddleware:
         self.max_body = settings.max_body_bytes
         self.force_https = settings.force_https
         self.trusted = settings.trusted_proxy_networks
-        self.hsts = f"max-age={settings.hsts_max_age}; includeSubDomains".encode()
+        hsts = (b"strict-transport-security", f"max-age={settings.hsts_max_age}; includeSubDomains".encode())
+        # The security headers by (documentation page?, over https?), built once.
+        self._security = {
+            (docs, secure): (*_COMMON_HEADERS, (b"content-security-policy", _DOCS_CSP if docs else _API_CSP),
+                             *((hsts,) if secure else ()))
+            for docs in (False, True) for secure in (False, True)}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -128,7 +133,12 @@ class GatewayMiddleware:
             return
         started_at = time.perf_counter()
         state = scope.setdefault("state", {})
-        incoming = _header(scope, b"x-request-id")
+        incoming = declared = None
+        for key, value in scope.get("headers", ()):  # one pass over the headers, on every request
+            if key == b"x-request-id" and incoming is None:
+                incoming = value.decode("latin-1")
+            elif key == b"content-length" and declared is None:
+                declared = value.decode("latin-1")
         request_id = incoming if incoming and _REQUEST_ID.fullmatch(incoming) and mask_text(incoming) == incoming \
             else secrets.token_hex(16)
         client_ip, scheme = resolve_client(scope, self.trusted)
@@ -139,10 +149,8 @@ class GatewayMiddleware:
         status_holder = [0]
         blocked = [False]
         path = scope.get("path", "")
-        extra_headers = [(b"x-request-id", request_id.encode()), *_COMMON_HEADERS,
-                         (b"content-security-policy", _DOCS_CSP if path.startswith(_DOCS_PATHS) else _API_CSP)]
-        if secure:
-            extra_headers.append((b"strict-transport-security", self.hsts))
+        extra_headers = ((b"x-request-id", request_id.encode()),
+                         *self._security[(path.startswith(_DOCS_PATHS), secure)])
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -168,7 +176,6 @@ class GatewayMiddleware:
             if self.force_https and not secure and path not in _PROBE_PATHS:
                 await self._refuse_plain_http(scope, receive, send_wrapper)
                 return
-            declared = _header(scope, b"content-length")
             if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
                 status = 413 if declared.isdigit() else 400
                 await problem_response(Request(scope), status)(scope, receive, send_wrapper)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from fastapi import Request
 from starlette.responses import Response, StreamingResponse
@@ -21,35 +20,39 @@ from service.routing import protected_router
 router = protected_router(tags=["prediction"])
 
 
-@asynccontextmanager
-async def _observed(request: Request, route: str, model: str | None) -> AsyncIterator[None]:
-    """Prediction latency and outcome, by route template and backend name (never the caller)."""
-    started = time.perf_counter()
-    rt = request.app.state.prediction
-    spec = rt.registry.get(model)
-    backend = spec.backend if spec else ("openai" if rt.upstream is not None else "unknown")
-    outcome = "ok"
-    try:
-        yield
-    except prediction_service.InputBlocked:
-        outcome = "blocked"
-        raise
-    except UpstreamTimeout:
-        outcome = "timeout"
-        raise
-    except UpstreamFailed:
-        outcome = "upstream_error"
-        raise
-    except Exception:
-        outcome = "error"
-        raise
-    finally:
-        metrics.observe_prediction(route, backend, time.perf_counter() - started, outcome)
+_OUTCOMES = ((prediction_service.InputBlocked, "blocked"), (UpstreamTimeout, "timeout"),
+             (UpstreamFailed, "upstream_error"), (Exception, "error"))
+
+
+class _observed:  # noqa: N801 - used as a function: `async with _observed(...)`
+    """Prediction latency and outcome, by route template and backend name (never the caller). A class,
+    not an `asynccontextmanager`: it wraps every prediction, and a generator-based one costs more."""
+
+    __slots__ = ("_route", "_backend", "_started")
+
+    def __init__(self, request: Request, route: str, model: str | None) -> None:
+        rt = request.app.state.prediction
+        spec = rt.registry.get(model)
+        self._backend = spec.backend if spec else ("openai" if rt.upstream is not None else "unknown")
+        self._route = route
+        self._started = time.perf_counter()
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: object) -> bool:
+        outcome = "ok" if exc is None else next((name for kind, name in _OUTCOMES if isinstance(exc, kind)), None)
+        if outcome is not None:  # a cancellation is not a finished prediction
+            metrics.observe_prediction(self._route, self._backend, time.perf_counter() - self._started, outcome)
+        return False
 
 
 def _observe_redactions(outcome: prediction_service.Outcome) -> None:
-    metrics.observe_redactions(outcome.input_counts.elements(), "input")
-    metrics.observe_redactions(outcome.output_counts.elements(), "output")
+    metrics.observe_redaction_counts(outcome.input_counts, "input")
+    metrics.observe_redaction_counts(outcome.output_counts, "output")
+
+
 UPSTREAM_ERRORS = {502: {"description": "The model server failed"}, 504: {"description": "The model server timed out"},
                    422: {"description": "Invalid request, or input blocked by the client's PII policy"}}
 

@@ -26,8 +26,6 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -292,34 +290,49 @@ def _content(rec: Recorder) -> dict[str, Any] | None:
     return {"input": outcome.redacted_input, "output": outcome.redacted_output}
 
 
-@asynccontextmanager
-async def record_request(sinks: RecordSinks, principal: Principal, *, route: str, model: str | None,
-                         started: float) -> AsyncIterator[Recorder]:
+class record_request:  # noqa: N801 - used as a function: `async with record_request(...) as rec`
     """Every data-plane request leaves a record, failures included (with their status and no content).
 
     On success the record is committed before the block returns, so the response that follows is
-    backed by it; if it cannot be stored the request fails with 503 instead of answering unrecorded."""
-    rec = Recorder(new_record_id())
-    try:
-        yield rec
-    except Exception as exc:
-        status = exc.status_code if isinstance(exc, GatewayError) else 500
-        try:
-            await write_record(sinks, principal=principal, route=route, model=model, status=status,
-                               latency_ms=(time.perf_counter() - started) * 1000,
-                               entity_counts=_counts(rec), usage=getattr(rec.outcome, "usage", None),
-                               content=None, record_id=rec.record_id)
-        except ServiceUnavailable:
-            logger.warning("record of a failed request could not be stored", extra={"route": route})
-        raise
-    raw = bool(rec.raw_input is not None and sinks.settings.store_raw_input)
-    content = _content(rec)
-    if raw:
-        content = {**(content or {}), "raw_input": rec.raw_input}
-    await write_record(sinks, principal=principal, route=route,
-                       model=getattr(rec.outcome, "model", None) or model, status=200,
-                       latency_ms=(time.perf_counter() - started) * 1000, entity_counts=_counts(rec),
-                       usage=getattr(rec.outcome, "usage", None), content=content, raw=raw, record_id=rec.record_id)
+    backed by it; if it cannot be stored the request fails with 503 instead of answering unrecorded.
+    (A class rather than an `asynccontextmanager`: this is on every data-plane request, and a generator
+    based one costs an async generator, its finaliser hooks and a throw per block.)"""
+
+    __slots__ = ("_sinks", "_principal", "_route", "_model", "_started", "_rec")
+
+    def __init__(self, sinks: RecordSinks, principal: Principal, *, route: str, model: str | None,
+                 started: float) -> None:
+        self._sinks, self._principal, self._route, self._model = sinks, principal, route, model
+        self._started = started
+        self._rec = Recorder(new_record_id())
+
+    async def __aenter__(self) -> Recorder:
+        return self._rec
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: object) -> bool:
+        sinks, rec, route = self._sinks, self._rec, self._route
+        latency_ms = (time.perf_counter() - self._started) * 1000
+        usage = getattr(rec.outcome, "usage", None)
+        if exc is not None:
+            if isinstance(exc, Exception):  # not a cancellation: the failure is recorded, then re-raised
+                status = exc.status_code if isinstance(exc, GatewayError) else 500
+                try:
+                    await write_record(sinks, principal=self._principal, route=route, model=self._model,
+                                       status=status, latency_ms=latency_ms, entity_counts=_counts(rec),
+                                       usage=usage, content=None, record_id=rec.record_id)
+                except ServiceUnavailable:
+                    logger.warning("record of a failed request could not be stored", extra={"route": route})
+            return False
+        raw = bool(rec.raw_input is not None and sinks.settings.store_raw_input)
+        content = _content(rec)
+        if raw:
+            content = {**(content or {}), "raw_input": rec.raw_input}
+        await write_record(sinks, principal=self._principal, route=route,
+                           model=getattr(rec.outcome, "model", None) or self._model, status=200,
+                           latency_ms=latency_ms, entity_counts=_counts(rec), usage=usage, content=content,
+                           raw=raw, record_id=rec.record_id)
+        return False
 
 
 def _counts(rec: Recorder) -> dict[str, int]:

@@ -249,12 +249,17 @@ class TestDomainCounters:
         text = metrics.render().decode()
         calls = total(text, "gateway_upstream_request_duration_seconds_count", operation="chat")
         errors = total(text, "gateway_upstream_errors_total", operation="chat", kind="status_5xx")
+        outcomes = {o: total(text, "gateway_predictions_total", route="/v1/chat/completions", outcome=o)
+                    for o in ("ok", "upstream_error")}
         for model in ("echo-1", "fail-500"):
             await running.client.post("/v1/chat/completions", headers=h,
                                       json={"model": model, "messages": [{"role": "user", "content": "hi"}]})
         text = metrics.render().decode()
         assert total(text, "gateway_upstream_request_duration_seconds_count", operation="chat") == calls + 2
         assert total(text, "gateway_upstream_errors_total", operation="chat", kind="status_5xx") == errors + 1
+        for outcome, before in outcomes.items():  # the prediction's outcome, by what its block raised
+            assert total(text, "gateway_predictions_total", route="/v1/chat/completions", outcome=outcome) \
+                == before + 1
 
 
 class TestListenerSettings:
