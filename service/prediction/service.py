@@ -91,6 +91,8 @@ class Outcome:
     usage: dict[str, int] | None = None
 
     def redactions(self) -> list[dict[str, Any]]:
+        if not self.input_counts and not self.output_counts:
+            return []
         return redaction_service.counts((self.input_counts + self.output_counts).elements())
 
 

@@ -336,8 +336,10 @@ class record_request:  # noqa: N801 - used as a function: `async with record_req
 
 
 def _counts(rec: Recorder) -> dict[str, int]:
+    found = [c for c in (getattr(rec.outcome, "input_counts", None), getattr(rec.outcome, "output_counts", None)) if c]
+    if not rec.entity_types and not found:
+        return {}  # most prompts hold no personal data
     counts: Counter[str] = Counter(rec.entity_types)
-    if rec.outcome is not None:
-        counts.update(rec.outcome.input_counts)
-        counts.update(rec.outcome.output_counts)
+    for c in found:
+        counts.update(c)
     return dict(counts)
