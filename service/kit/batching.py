@@ -15,13 +15,16 @@ hop per batch, 0.2 ms inline):
 - `SqliteSink`: stdlib sqlite3 through a synchronous SQLAlchemy engine on the same file, configured
   identically (WAL, foreign keys, BEGIN IMMEDIATE), committing inline when the database is free and
   in one writer thread (busy timeout as usual) when it is not (see the class);
-- `ConnectionSink`: one `AsyncConnection` of the application's engine (PostgreSQL);
+- `ConnectionSink`: one `AsyncConnection` of the application's engine (PostgreSQL); a batch of one
+  table's complete rows goes to asyncpg as one `executemany` in autocommit, one round trip (see
+  `ConnectionSink._one_round_trip`), anything else as BEGIN, INSERTs, COMMIT;
 - `SessionSink`: a session per batch (anything else, and tests that hand in a sessionmaker).
 A sink keeps its connection after a refused row (the transaction is rolled back) and drops it after
 any other failure. When the failure was the connection itself (the server restarted, an idle
 connection was cut) before COMMIT was sent, the batch is tried once more on a fresh connection, as a
 pool's pre-ping would have done; a connection lost during COMMIT is not retried, since the commit may
-have happened and a retry could insert the rows twice. A closed sink refuses writes.
+have happened and a retry could insert the rows twice (the one-round-trip path settles that question
+by looking the batch up by primary key instead). A closed sink refuses writes.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, Table, insert
+from sqlalchemy import Connection, Engine, Table, insert, literal, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -78,6 +81,13 @@ class ConnectionSink:
         async with self._lock:
             if self._closed:
                 raise RuntimeError("the record writer is closed")
+            if len(tables) == 1 and self._engine.dialect.driver == "asyncpg":
+                table, rows = tables[0]
+                plan = _Insert.of(table, self._engine.dialect)
+                params = plan.parameters(rows)
+                if params is not None:
+                    await self._one_round_trip(table, rows[0], plan.sql, params)
+                    return
             for attempt in (1, 2):
                 committing = False
                 try:
@@ -101,6 +111,46 @@ class ConnectionSink:
                     # A connection lost during COMMIT may have committed: retrying could insert twice.
                     if attempt == 2 or committing or not _connection_lost(exc):
                         raise
+
+    async def _one_round_trip(self, table: Table, first: dict[str, Any], sql: str,
+                              params: list[tuple[Any, ...]]) -> None:
+        """The batch as one asyncpg `executemany` outside any transaction: every row, then one Sync, so
+        the server runs them in one implicit transaction (atomic since asyncpg 0.22) and the batch costs
+        one round trip instead of BEGIN, INSERT and COMMIT. A refused row (a constraint) fails the batch
+        and keeps the connection. Any other failure may have struck before or after the server committed:
+        the connection is dropped and a fresh one asks whether the first row is there (the batch is
+        atomic, so it stands for all of them). Committed: done. Not: tried once more."""
+        for attempt in (1, 2):
+            try:
+                if self._conn is None:
+                    self._conn = await self._engine.connect()
+                raw = (await self._conn.get_raw_connection()).driver_connection
+                if raw.is_in_transaction():  # never left so by this sink; autocommit could not be promised
+                    raise RuntimeError("the record writer's connection is inside a transaction")
+                await raw.executemany(sql, params)
+                return
+            except BaseException as exc:
+                if _refused(exc):
+                    raise
+                await self._drop()
+                if not isinstance(exc, Exception):  # cancelled: nobody is waiting for the answer
+                    raise
+                stored = await self._stored(table, first)
+                if stored:
+                    return
+                if stored is None or attempt == 2:
+                    raise
+
+    async def _stored(self, table: Table, row: dict[str, Any]) -> bool | None:
+        """Whether `row` is in `table` by its primary key, read on a connection of its own; None when the
+        row does not carry its key (then nobody can tell, and the batch is not tried again)."""
+        key = list(table.primary_key.columns)
+        if not key or any(c.key not in row for c in key):
+            return None
+        async with self._engine.connect() as conn:
+            found = await conn.scalar(select(literal(1)).select_from(table)
+                                      .where(*(c == row[c.key] for c in key)))
+        return found is not None
 
     async def _drop(self) -> None:
         conn, self._conn = self._conn, None
@@ -232,35 +282,36 @@ class SqliteSink:
 def _insert_all(conn: Connection, tables: Tables) -> None:
     with conn.begin():
         for table, rows in tables:
-            fast = _Insert.of(table, conn.dialect) if conn.dialect.paramstyle == "qmark" else None
-            params = fast.parameters(rows) if fast is not None else None
-            if fast is None or params is None:
+            fast = _Insert.of(table, conn.dialect)
+            params = fast.parameters(rows)
+            if params is None:
                 conn.execute(insert(table), rows)
             else:
                 conn.exec_driver_sql(fast.sql, params)  # type: ignore[arg-type]
 
 
 class _Insert:
-    """An INSERT of every column of a table through the DB-API's executemany (SQLite sinks).
+    """An INSERT of every column of a table through the driver's own executemany.
 
     Executing `insert(table)` through SQLAlchemy costs about 130 µs per 16-row batch beyond the
     driver's own work, on the hot path of every recorded request. A row that names every column needs
     none of what that buys (defaults, expressions): its values go through the same bind processors
-    SQLAlchemy would apply (`TypeEngine.bind_processor` of each column's type for this dialect), so
-    the stored values are identical (tests/test_batching.py compares them), in one executemany. Any
-    other row (one that leaves a column to its default) takes the SQLAlchemy path. The statement is
-    built from the table's metadata by the dialect's identifier quoting; values are bound parameters.
+    SQLAlchemy would apply (`TypeEngine.bind_processor` of each column's type for this dialect), in
+    the order of the statement SQLAlchemy's compiler renders for this dialect (casts included), so the
+    stored values are identical (tests/test_batching.py compares them). Any other row (one that leaves
+    a column to its default), or a dialect with named parameters, takes the SQLAlchemy path. Values are
+    always bound parameters.
     """
 
     _cache: dict[tuple[Table, Any], _Insert] = {}  # by dialect instance: its engine's JSON serialiser etc.
 
     def __init__(self, table: Table, dialect: Any) -> None:
-        columns = list(table.columns)
-        quote = dialect.identifier_preparer.quote
-        self.sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
-                    f"({', '.join(quote(c.name) for c in columns)}) VALUES ({', '.join('?' * len(columns))})")
-        self._width = len(columns)
-        self._columns = [(c.key, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
+        compiled = insert(table).compile(dialect=dialect)
+        self.sql = compiled.string
+        by_key = {c.key: c for c in table.columns}
+        self._width = len(by_key) if compiled.positional else -1  # -1: no row fits, take SQLAlchemy's path
+        self._columns = [(key, by_key[key].type.dialect_impl(dialect).bind_processor(dialect))
+                         for key in compiled.positiontup or ()]
 
     @classmethod
     def of(cls, table: Table, dialect: Any) -> _Insert:
@@ -311,6 +362,14 @@ def _busy(exc: OperationalError) -> bool:
 
 def _connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def _refused(exc: BaseException) -> bool:
+    """asyncpg's own error for a row the server refused (integrity or data): its transaction is rolled
+    back and the connection is fine."""
+    import asyncpg
+
+    return isinstance(exc, asyncpg.IntegrityConstraintViolationError | asyncpg.DataError)
 
 
 def _keeps_connection(exc: BaseException) -> bool:
