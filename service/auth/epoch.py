@@ -136,7 +136,8 @@ class PostgresEpoch:
                 if self._conn is None or self._conn.is_closed():  # type: ignore[attr-defined]
                     self._conn = await asyncio.wait_for(asyncpg.connect(self._dsn), timeout=5)
         try:
-            value = await asyncio.wait_for(self._conn.fetchval(_QUERY), timeout=5)  # type: ignore[attr-defined]
+            # asyncpg's own timeout: asyncio.wait_for would wrap every read in a task of its own
+            value = await self._conn.fetchval(_QUERY, timeout=5)  # type: ignore[attr-defined]
         except Exception:
             conn, self._conn = self._conn, None
             if conn is not None:
