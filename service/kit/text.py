@@ -38,8 +38,14 @@ def check_unicode(value: Any) -> None:
             check_unicode(v)
 
 
+# Encoders made once: `json.dumps` with options builds a new encoder on every call.
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""`compact_json(obj) -> str`: JSON without spaces or escapes beyond what JSON needs."""
+_ascii_json = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+
+
 def dumps_utf8(obj: Any) -> bytes:
     try:
-        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return compact_json(obj).encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(obj, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        return _ascii_json(obj).encode("ascii")

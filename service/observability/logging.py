@@ -22,13 +22,14 @@ If masking itself fails, the record is written as its level and logger with the 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
 import threading
 import time
 from typing import Any
+
+from service.kit.text import compact_json
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
@@ -152,7 +153,7 @@ def process(record: logging.LogRecord) -> dict[str, Any]:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return json.dumps(process(record), ensure_ascii=False, separators=(",", ":"))
+        return compact_json(process(record))
 
 
 class ConsoleFormatter(logging.Formatter):
