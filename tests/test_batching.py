@@ -337,18 +337,33 @@ class TestSqliteInline:
         url, _, writer, sink = sqlite_writer
         wal = Path(make_url(url).database + "-wal")
 
-        async def grow(n: int) -> int:
+        async def grow(n: int) -> list[int]:
+            sizes = []
             for _ in range(n):
                 await writer.write([(AUDIT, {**_event("batch.wal"), "details": {"pad": "x" * 3000}})])
-            return wal.stat().st_size
+                sizes.append(wal.stat().st_size)
+            return sizes
 
-        monkeypatch.setattr(sink, "CHECKPOINT_EVERY", 10**9)
-        first = await grow(20)
-        assert await grow(60) > first  # without checkpoints the log only grows
+        # Background checkpoints copy the log; once one reports more than RESTART_FRAMES frames in it, the
+        # next commit catches up and the log restarts from its beginning: the file stops growing.
         monkeypatch.setattr(sink, "CHECKPOINT_EVERY", 8)
-        settled = await grow(40)  # the first checkpoints copy the backlog while the log still grows
-        # then it restarts from its beginning again and again: 300 writes (~1.3 MB) add nothing
-        assert await grow(300) == settled
+        monkeypatch.setattr(sink, "RESTART_FRAMES", 64)
+        bounded = await grow(300)
+        # without checkpoints the same writes only grow it (about 16 KB each)
+        monkeypatch.setattr(sink, "CHECKPOINT_EVERY", 10**9)
+        unchecked = await grow(300)
+        assert unchecked[-1] - unchecked[99] > 2_000_000
+        assert bounded[-1] - bounded[99] < (unchecked[-1] - unchecked[99]) / 4
+
+    async def test_the_log_restarts_only_once_a_checkpoint_reports_it_past_the_bound(self, sqlite_writer) -> None:
+        *_, sink = sqlite_writer
+        loop = asyncio.get_running_loop()
+        for frames, catch_up in ((sink.RESTART_FRAMES - 1, False), (sink.RESTART_FRAMES, True), (0, False)):
+            sink._catch_up = False  # noqa: SLF001
+            done = loop.create_future()
+            done.set_result(frames)
+            sink._checkpointed(done)  # noqa: SLF001 - as the background checkpoint's completion reports
+            assert sink._catch_up is catch_up  # noqa: SLF001
 
     async def test_no_request_waits_for_a_checkpoint(self, sqlite_writer, monkeypatch) -> None:
         _, sessionmaker, writer, sink = sqlite_writer

@@ -31,7 +31,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sqlite3
+import sys
+import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -175,19 +178,26 @@ class SqliteSink:
     log, it does not sync). If the database is locked (another worker or connection is writing), the
     batch goes to the writer thread, whose connection waits for the lock as usual.
 
-    Every `CHECKPOINT_EVERY` inline commits the writer thread checkpoints the WAL (PASSIVE: it never
+    Every `CHECKPOINT_EVERY` inline commits a background thread checkpoints the WAL (PASSIVE: it never
     waits for readers or writers), so the log does not grow unbounded. Nobody awaits that checkpoint:
     inline commits go on appending to the log while it runs. (When a batch waited for it, every request
     of that batch stalled for the whole copy, 10-30 ms every couple of seconds under load: the p99.)
+    That thread runs at the lowest CPU priority: where the server shares its core (a worker pinned to
+    a CPU), copying pages at normal priority took half the core for several milliseconds and slowed the
+    requests of that moment by as much; at nice 19 the copy fills the gaps between them instead.
     The log restarts from its beginning only when a write transaction *begins* after a checkpoint has
-    copied all of it, which never happens while inline commits run beside the checkpoint. So after each
-    background checkpoint, the next inline commit first copies the rest itself (what was written
-    meanwhile: a few batches, a fraction of a millisecond) and then begins its transaction, which
-    restarts the log; its size therefore stays bounded under any load. (Handing that batch to the
-    thread instead cost its requests 1.5-2.5 ms: the thread waits for the GIL held by the busy loop.)
+    copied all of it, which never happens while inline commits run beside the checkpoint. So once a
+    background checkpoint reports more than `RESTART_FRAMES` frames in the log (16 MiB of 4 KiB pages),
+    the next inline commit first copies the rest itself (what was written since that checkpoint began:
+    a few milliseconds of the loop's time) and then begins its transaction, which restarts the log; its
+    size therefore stays bounded under any load. Doing that after every background checkpoint (a log of
+    about 2 MB) put those milliseconds on one wave of requests every third of a second under load,
+    which was the p99; at 16 MiB it is one wave every few seconds. (Handing that batch to the thread
+    instead cost its requests 1.5-2.5 ms more: the thread waits for the GIL held by the busy loop.)
     """
 
     CHECKPOINT_EVERY = 64
+    RESTART_FRAMES = 4096
 
     def __init__(self, engine: Engine, inline: Engine | None = None) -> None:
         self._engine = engine
@@ -195,10 +205,14 @@ class SqliteSink:
         self._conn: Connection | None = None  # touched only in the executor's one thread
         self._inline_conn: Connection | None = None  # touched only on the event loop's thread
         self._inline_commits = 0
-        self._checkpointing: asyncio.Future[None] | None = None
+        self._checkpointing: asyncio.Future[int] | None = None
         self._catch_up = False  # set by each background checkpoint: the next inline commit copies the rest
         self._closed = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="record-writer")
+        # Checkpoints have a thread (and connection) of their own, at the lowest CPU priority: see the class.
+        self._checkpointer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="record-checkpoint",
+                                                initializer=_lowest_cpu_priority)
+        self._checkpoint_conn: Connection | None = None  # touched only in the checkpointer's thread
 
     async def commit(self, tables: Tables) -> None:
         if self._closed:
@@ -211,7 +225,7 @@ class SqliteSink:
             self._inline_commits += 1
             if self._inline_commits >= self.CHECKPOINT_EVERY and self._checkpointing is None:
                 self._inline_commits = 0
-                self._checkpointing = loop.run_in_executor(self._executor, self._checkpoint)
+                self._checkpointing = loop.run_in_executor(self._checkpointer, self._checkpoint)
                 self._checkpointing.add_done_callback(self._checkpointed)
             return
         await loop.run_in_executor(self._executor, self._commit, tables)
@@ -250,30 +264,37 @@ class SqliteSink:
                 if attempt == 2 or not _connection_lost(exc):
                     raise
 
-    def _checkpoint(self) -> None:
-        """In the writer thread, beside the inline commits."""
-        self._conn = _passive_checkpoint(self._conn, self._engine)
+    def _checkpoint(self) -> int:
+        """In the checkpointer's thread, beside the inline commits; returns the frames in the log."""
+        self._checkpoint_conn, frames = _passive_checkpoint(self._checkpoint_conn, self._engine)
+        return frames
 
     def _checkpoint_inline(self) -> None:
         """On the loop's thread, between two transactions: copy what the background checkpoint left."""
         assert self._inline is not None
-        self._inline_conn = _passive_checkpoint(self._inline_conn, self._inline)
+        self._inline_conn, _ = _passive_checkpoint(self._inline_conn, self._inline)
 
-    def _checkpointed(self, future: asyncio.Future[None]) -> None:
+    def _checkpointed(self, future: asyncio.Future[int]) -> None:
         self._checkpointing = None
-        self._catch_up = True
-        if not future.cancelled():
-            future.exception()  # _checkpoint handles its own errors; nothing is left unretrieved
+        # (_checkpoint handles its own errors: a result is always there unless the loop is closing)
+        if not future.cancelled() and future.exception() is None and future.result() >= self.RESTART_FRAMES:
+            self._catch_up = True
 
     def _close_thread_connection(self) -> None:
         self._conn = _dropped(self._conn)
+
+    def _close_checkpoint_connection(self) -> None:
+        self._checkpoint_conn = _dropped(self._checkpoint_conn)
 
     async def close(self) -> None:
         self._closed = True
         self._inline_conn = _dropped(self._inline_conn)
         with suppress(Exception):  # runs after any commit still queued in the thread
             await asyncio.get_running_loop().run_in_executor(self._executor, self._close_thread_connection)
+        with suppress(Exception):  # after a checkpoint still running
+            await asyncio.get_running_loop().run_in_executor(self._checkpointer, self._close_checkpoint_connection)
         self._executor.shutdown(wait=False)
+        self._checkpointer.shutdown(wait=False)
         self._engine.dispose()
         if self._inline is not None:
             self._inline.dispose()
@@ -331,19 +352,28 @@ class _Insert:
             return None
 
 
-def _passive_checkpoint(conn: Connection | None, engine: Engine) -> Connection | None:
-    """Checkpoint the WAL on `conn` (opened from `engine` if need be); returns the connection to keep.
-    PASSIVE copies what it can without waiting for readers or writers; it runs outside any transaction,
-    on the driver's connection (SQLAlchemy would begin one around it). A failure is logged and the
-    connection dropped: the next round tries again."""
+def _lowest_cpu_priority() -> None:
+    """Run the calling thread at nice 19 (Linux, where a thread id names a schedulable task; elsewhere
+    the call would name the whole process, so nothing is done). Lowering one's priority needs no privilege."""
+    if sys.platform == "linux":
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+def _passive_checkpoint(conn: Connection | None, engine: Engine) -> tuple[Connection | None, int]:
+    """Checkpoint the WAL on `conn` (opened from `engine` if need be); returns the connection to keep and
+    the number of frames in the log (0 if unknown). PASSIVE copies what it can without waiting for
+    readers or writers; it runs outside any transaction, on the driver's connection (SQLAlchemy would
+    begin one around it). A failure is logged and the connection dropped: the next round tries again."""
     try:
         if conn is None:
             conn = engine.connect()
-        conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
-        return conn
+        raw = conn.connection.driver_connection
+        row = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()  # type: ignore[union-attr]
+        return conn, max(int(row[1]), 0) if row else 0
     except Exception as exc:  # noqa: BLE001
         logger.warning("WAL checkpoint failed", extra={"exc_type": type(exc).__name__})
-        return _dropped(conn)
+        return _dropped(conn), 0
 
 
 def _dropped(conn: Connection | None) -> None:
