@@ -206,7 +206,7 @@ class SqliteSink:
         self._inline_conn: Connection | None = None  # touched only on the event loop's thread
         self._inline_commits = 0
         self._checkpointing: asyncio.Future[int] | None = None
-        self._catch_up = False  # set by each background checkpoint: the next inline commit copies the rest
+        self._catch_up = False  # a checkpoint found the log past RESTART_FRAMES: the next commit copies the rest
         self._closed = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="record-writer")
         # Checkpoints have a thread (and connection) of their own, at the lowest CPU priority: see the class.
