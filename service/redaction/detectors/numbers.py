@@ -18,6 +18,7 @@ import phonenumbers
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 from service.redaction.detectors.national import NINO_RE
+from service.redaction.detectors.phones import valid_for_region, valid_number
 from service.redaction.detectors.validators import IBAN_LENGTHS, credit_card_ok, iban_ok, ssn_ok
 
 _SEP = r"(?:[ \t.\-/()]{1,3}|[ \t]*\r?\n[ \t]*)"
@@ -138,7 +139,7 @@ def _nanp_valid(digits: str) -> bool:
     if len(digits) == 11:
         digits = digits[1:]
     num = phonenumbers.PhoneNumber(country_code=1, national_number=int(digits))
-    return phonenumbers.is_valid_number_for_region(num, "US") or phonenumbers.is_valid_number_for_region(num, "CA")
+    return valid_for_region(num, "US") or valid_for_region(num, "CA")
 
 
 _CC_REGIONS = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
@@ -156,15 +157,14 @@ def _intl_valid(digits: str) -> bool:
             if not rest or len(rest) > 17:
                 return False
             num = phonenumbers.PhoneNumber(country_code=cc, national_number=int(rest))
-            if cc == 1 and len(rest) == 10 and (phonenumbers.is_valid_number_for_region(num, "US")
-                                                or phonenumbers.is_valid_number_for_region(num, "CA")):
+            if cc == 1 and len(rest) == 10 and (valid_for_region(num, "US") or valid_for_region(num, "CA")):
                 return True  # skips the walk over all 25 NANP regions for the common case
             if rest[0] == "0":
                 num.italian_leading_zero = True
                 zeros = len(rest) - len(rest.lstrip("0"))
                 if zeros > 1:
                     num.number_of_leading_zeros = zeros
-            return phonenumbers.is_valid_number(num)
+            return valid_number(num)
     return False
 
 
@@ -199,7 +199,7 @@ def _phone_valid(raw: str, digits: str, has_context: bool) -> bool:
             if not _length_fits(digits, region):
                 continue
             num = _national_num(digits, region)
-            if not phonenumbers.is_valid_number_for_region(num, region):
+            if not valid_for_region(num, region):
                 continue
             if has_context or spaced_out or len(g) == 1:
                 return True
