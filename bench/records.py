@@ -7,7 +7,7 @@ Fernet-encrypted, row through the `BatchWriter`), in three ways:
 - `batched, session, c=16`: 16 concurrent requests through the group-commit writer (each awaits its
   own commit), one pooled ORM session per batch (how the writer worked first);
 - `batched, c=16`: the same through the writer as the app builds it, on a connection of its own
-  (`service.kit.batching.sink_for`: sync sqlite3 in one thread, or one asyncpg connection).
+  (`service.kit.sinks.sink_for`: sync sqlite3 in one thread, or one asyncpg connection).
 For each: records per second, latency p50/p99 per call, and CPU per record (process time of the whole
 process, driver threads included). Modes are interleaved and repeated; medians are printed.
 
@@ -40,7 +40,8 @@ from service.auth.principal import Principal  # noqa: E402
 from service.cli import migrate  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.db import create_engine, create_sessionmaker  # noqa: E402
-from service.kit.batching import BatchWriter, sink_for  # noqa: E402
+from service.kit.batching import BatchWriter  # noqa: E402
+from service.kit.sinks import sink_for  # noqa: E402
 from service.kit.crypto import master_fernet  # noqa: E402
 from service.kit.keystore import DataKeyStore  # noqa: E402
 from service.records import service as records_service  # noqa: E402

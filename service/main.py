@@ -19,7 +19,8 @@ from service.auth.lockout import Lockout
 from service.config import Settings, get_settings
 from service.db import create_engine, create_sessionmaker
 from service.errors import install_exception_handlers
-from service.kit.batching import BatchWriter, sink_for
+from service.kit.batching import BatchWriter
+from service.kit.sinks import sink_for
 from service.kit.crypto import master_fernet
 from service.kit.keystore import DataKeyStore
 from service.routing import mount

@@ -1,4 +1,5 @@
-"""Group commit through the writer's own connection, on SQLite and PostgreSQL (`service.kit.batching`)."""
+"""Group commit through the writer's own connection, on SQLite and PostgreSQL (`service.kit.batching`,
+`service.kit.sinks`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sqlalchemy.engine import make_url
 
 from service.db import create_engine, create_sessionmaker, sqlite_file_engine
 from service.kit.crypto import Ciphertext
-from service.kit.batching import BatchWriter, ConnectionSink, SessionSink, SqliteSink, sink_for
+from service.kit.batching import BatchWriter
+from service.kit.sinks import ConnectionSink, SessionSink, SqliteSink, sink_for
 from service.models import AuditEvent, RequestRecord
 from service.models.types import utcnow
 from service.records.service import new_record_id
@@ -186,8 +188,8 @@ class TestPostgresOneRoundTrip:
 
         engine, sessionmaker, writer = storage
         rows = [_record(content=Ciphertext(b"\x00sealed\xff")),
-                _record(key_id="k_1", model="m\u00e9", usage={"prompt_tokens": 3}, entity_counts={"PERSON": 2, "\u00c9": 1},
-                        raw_input=True, latency_ms=0.1),
+                _record(key_id="k_1", model="m\u00e9", usage={"prompt_tokens": 3},
+                        entity_counts={"PERSON": 2, "\u00c9": 1}, raw_input=True, latency_ms=0.1),
                 _record(status=503)]
         twins = [{**row, "id": new_record_id()} for row in rows]
         async with engine.begin() as conn:
