@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 
@@ -366,6 +368,34 @@ class TestSqliteInline:
             done.set_result(frames)
             sink._checkpointed(done)  # noqa: SLF001 - as the background checkpoint's completion reports
             assert sink._catch_up is catch_up  # noqa: SLF001
+
+    async def test_checkpoints_run_in_their_own_thread_at_the_lowest_priority(self, sqlite_writer,
+                                                                              monkeypatch) -> None:
+        """On Linux (where a thread's niceness is its own); the writer thread keeps the normal priority."""
+        *_, writer, sink = sqlite_writer
+        seen: list[tuple[str, int]] = []
+        checkpoint = sink._checkpoint  # noqa: SLF001
+
+        def spy() -> int:
+            seen.append((threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+            return checkpoint()
+
+        monkeypatch.setattr(sink, "_checkpoint", spy)
+        monkeypatch.setattr(sink, "CHECKPOINT_EVERY", 2)
+        for i in range(4):
+            await writer.write([(AUDIT, _event(f"batch.nice.{i}"))])
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.02)
+        (name, nice), *_ = seen
+        assert name.startswith("record-checkpoint")
+        if sys.platform == "linux":
+            assert nice == 19
+        # the writer thread (commits while the database is locked) is not lowered
+        writer_nice = await asyncio.get_running_loop().run_in_executor(
+            sink._executor, lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))  # noqa: SLF001
+        assert writer_nice == os.getpriority(os.PRIO_PROCESS, 0)
 
     async def test_no_request_waits_for_a_checkpoint(self, sqlite_writer, monkeypatch) -> None:
         _, sessionmaker, writer, sink = sqlite_writer
