@@ -99,7 +99,8 @@ texts = st.one_of(
     dense,
     dense.map(str.upper),  # all words ALL CAPS: no ALL-CAPS emphasis at all
     st.text(),
-    st.text(alphabet=st.sampled_from(list("abo ngdt'!?.:)(-") + ["😀", "💘", "☺", "©", "\u200d", "\n", "Σ", "İ", "\ud83d"])),
+    st.text(alphabet=st.sampled_from(list("abo ngdt'!?.:)(-")
+                                     + ["😀", "💘", "☺", "©", "\u200d", "\n", "Σ", "İ", "\ud83d"])),
     st.sampled_from(["", " ", "   ", "\n", "\t \n", "\u00a0", "\u3000", "!", "?", "...", "but", ":)"]),
 )
 

@@ -75,4 +75,3 @@ class PendingCiphertext:
         return f"PendingCiphertext(<{len(self._plaintext)} bytes>)"
 
     __str__ = __repr__
-

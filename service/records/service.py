@@ -337,7 +337,8 @@ class record_request:  # noqa: N801 - used as a function: `async with record_req
 
 
 def _counts(rec: Recorder) -> dict[str, int]:
-    found = [c for c in (getattr(rec.outcome, "input_counts", None), getattr(rec.outcome, "output_counts", None)) if c]
+    outcome = rec.outcome
+    found = [c for c in (outcome.input_counts, outcome.output_counts) if c] if outcome is not None else []
     if not rec.entity_types and not found:
         return {}  # most prompts hold no personal data
     counts: Counter[str] = Counter(rec.entity_types)
