@@ -31,6 +31,7 @@ from service.redaction.operators import (
     decrypt_text,
 )
 from service.redaction.resolver import resolve
+from service.redaction.views import derived_views
 
 __all__ = [
     "Finding", "OperatorError", "OperatorKeys", "OperatorSpec", "RedactedItem", "RedactionEngine",
@@ -46,6 +47,11 @@ def _own_output_re(types: Iterable[str]) -> re.Pattern[str]:
         r"<(?:" + alts + r")(?:_\d{1,6}|:[0-9a-f]{16})?>|<ENC:(?:" + alts + r"):gAAAAA[A-Za-z0-9_\-]{60,}=*>"
     )
 
+
+# A URL names a resource, not a person: it is redacted only when asked for by name. Personal data inside
+# one (an address in its query, a name in its path that the name detector reads) is found by its own
+# recognizer either way.
+OFF_BY_DEFAULT = frozenset({"URL"})
 
 _DEFAULT_OPERATOR = OperatorSpec()  # frozen: one shared instance serves every call
 _NO_KEYS = OperatorKeys()
@@ -101,6 +107,8 @@ class RedactionEngine:
             known.update(r.entities)
         self._known = frozenset(known)
         self._own_output = _own_output_re(self._known)
+        # What a call without `entities` looks for: everything but OFF_BY_DEFAULT.
+        self._default_recognizers = tuple(r for r in recs if not OFF_BY_DEFAULT.issuperset(r.entities))
 
     @classmethod
     def default(cls, custom_file: str | None = None, ner_backend: Recognizer | None = None) -> RedactionEngine:
@@ -124,6 +132,9 @@ class RedactionEngine:
     def analyze(self, text: str, entities: Iterable[str] | None = None,
                 allow_list: Sequence[str] = ()) -> list[Finding]:
         wanted = None if entities is None else frozenset(entities)
+        recognizers: Sequence[Recognizer] = self._default_recognizers
+        if wanted is not None:
+            recognizers = [r for r in self._recognizers if not wanted.isdisjoint(r.entities)]
         view = normalize(text)
         scan = view.text
         own: list[tuple[int, int]] = []
@@ -140,14 +151,22 @@ class RedactionEngine:
                     pos = e0
                 parts.append(scan[pos:])
                 scan = "".join(parts)
-        ctx = ScanContext(scan)
         cands: list[tuple[int, int, float, str]] = []
-        for rec in self._recognizers:
-            if wanted is not None and wanted.isdisjoint(rec.entities):
-                continue
+        ctx = ScanContext(scan)
+        for rec in recognizers:
             cands.extend(rec.find(ctx))
+        for v in derived_views(scan):
+            vctx = ScanContext(v.text)
+            for rec in recognizers:
+                for s0, e0, sc, t in rec.find(vctx):
+                    if v.keeps(s0, e0):
+                        span = v.to_base(s0, e0)
+                        if span is not None:
+                            cands.append((span[0], span[1], sc, t))
         if wanted is not None:
             cands = [c for c in cands if c[3] in wanted]
+        else:
+            cands = [c for c in cands if c[3] not in OFF_BY_DEFAULT]
         if not cands:
             return []
         if own:

@@ -23,8 +23,8 @@ def test_corpus_is_large_and_covers_every_type(evaluation):
     corpus, ev = evaluation
     assert len(corpus) >= 1000
     types = {t for (part, t), T in ev["types"].items() if T["gold"]}
-    assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "URL", "CRYPTO",
-            "SECRET", "PERSON", "DATE_TIME"} <= types
+    assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "CRYPTO",
+            "SECRET", "PERSON", "DATE_OF_BIRTH"} <= types
     assert ev["parts"]["clean"]["texts"] >= 500 and ev["parts"]["adversarial"]["texts"] >= 300
 
 

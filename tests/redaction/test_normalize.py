@@ -114,9 +114,14 @@ class TestObfuscatedDetection:
         ("call 4 1 5 - 5 5 5 - 2 6 7 1 ok", "4 1 5 - 5 5 5 - 2 6 7 1", "PHONE_NUMBER"),
         ("SSN 536/22/5432 ok", "536/22/5432", "US_SSN"),
         ("host 192.168[.]1[.]20 ok", "192.168[.]1[.]20", "IP_ADDRESS"),
-        ("see hxxps://evil[.]example.com/x ok", "hxxps://evil[.]example.com/x", "URL"),
     ])
     def test_redaction_covers_the_whole_obfuscated_value(self, engine, text, value, etype):
         assert (etype, value) in types_of(engine, text)
         out = engine.redact(text).text
         assert out == text.replace(value, f"<{etype}>")
+
+    def test_a_defanged_url_is_found_when_urls_are_asked_for(self, engine):
+        text, value = "see hxxps://evil[.]example.com/x ok", "hxxps://evil[.]example.com/x"
+        assert engine.analyze(text) == []  # URLs are not personal data by default
+        assert [text[f.start:f.end] for f in engine.analyze(text, entities=["URL"])] == [value]
+        assert engine.redact(text, entities=["URL"]).text == text.replace(value, "<URL>")
