@@ -30,6 +30,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from service.redaction.detectors.base import SHAPE
 from service.redaction.normalize import OffsetMap
 
 Edit = tuple[int, int, str]  # replace base[start:end] by the string
@@ -213,141 +214,156 @@ def _disjoint(edits: list[Edit]) -> list[Edit]:
 # -- tables ------------------------------------------------------------------------------------------
 
 _DELIMS = (",", "\t", ";", "|")
-_HEADER_CELL = re.compile(r"^[A-Za-z][A-Za-z0-9 _./#()-]{0,39}$")
+# a label: a letter, then up to 39 label characters, taken possessively (no backtracking: a prose line
+# fails at its first non-label character)
+_LABEL = r'"?[A-Za-z][A-Za-z0-9 _./#()-]{0,39}+"?'
+# a header line: two or more labels joined by one delimiter kind (a Markdown header may be framed in pipes)
+_HEADER_LINE = re.compile(r" *+\|? *+" + _LABEL + r"(?: *+([,\t;|]) *+" + _LABEL + r")++ *+\|? *+\r?$")
+# Gate, in C: the same shape on a map where label characters read "x" (space " "), delimiters ",",
+# quotes "q", line breaks stay and all else reads "o"; every match starts at a line break.
+_HEADER_MAP = bytes(10 if c == 10 else 32 if c == 32 else 44 if c in b",\t;|" else 113 if c == 34 else
+                    120 if (chr(c).isascii() and chr(c).isalnum()) or c in b"_./#()-" else 111 for c in range(256))
+_HEADER_SHAPE = re.compile(rb"\n *+,? *+q?x[x ]{0,39}+q?(?: *+, *+q?x[x ]{0,39}+q?)++ *+,? *+o?(?=\n)")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def _cells(line: str, lstart: int, delim: str) -> list[tuple[int, int]]:
     """(start, end) of each cell of one delimited line, double quotes respected; Markdown's outer
     pipes dropped. Linear in the line."""
-    out = []
     i, n = 0, len(line)
     if delim == "|":
-        s0 = line.strip()
-        i = line.find(s0)
-        n = i + len(s0)
-        if s0.startswith("|"):
+        while i < n and line[i] in " \t":
             i += 1
-        if s0.endswith("|") and n - 1 >= i:
+        while n > i and line[n - 1] in " \t\r":
             n -= 1
-    start = i
-    quoted = False
-    while i < n:
-        c = line[i]
-        if c == '"':
-            quoted = not quoted
-        elif c == delim and not quoted:
-            out.append((start, i))
-            start = i + 1
-        i += 1
-    out.append((start, n))
+        if line.startswith("|", i):
+            i += 1
+        if n > i and line[n - 1] == "|":
+            n -= 1
+    bounds: list[tuple[int, int]] = []
+    if '"' not in line:
+        start = i
+        for part in line[i:n].split(delim):
+            bounds.append((start, start + len(part)))
+            start += len(part) + 1
+    else:
+        start, quoted = i, False
+        for k in range(i, n):
+            c = line[k]
+            if c == '"':
+                quoted = not quoted
+            elif c == delim and not quoted:
+                bounds.append((start, k))
+                start = k + 1
+        bounds.append((start, n))
     res = []
-    for a, b in out:
-        while a < b and line[a] in ' "':
+    for a, b in bounds:
+        while a < b and line[a] in ' "\t':
             a += 1
-        while b > a and line[b - 1] in ' "\r':
+        while b > a and line[b - 1] in ' "\r\t':
             b -= 1
         res.append((lstart + a, lstart + b))
     return res
 
 
+def _header_lines(base: str):
+    """Matches of _HEADER_LINE at line starts, for ASCII text only where the map gate says one may be."""
+    if base.isascii():
+        starts = [m.start() for m in _HEADER_SHAPE.finditer(b"\n" + base.encode("ascii").translate(_HEADER_MAP))]
+    else:
+        starts = [0] + [i + 1 for i in range(len(base)) if base[i] == "\n"]
+    for ls in starts:
+        nl = base.find("\n", ls)
+        if nl < 0:
+            break  # a header needs a row after it
+        m = _HEADER_LINE.match(base, ls, nl)
+        if m is not None:
+            yield m
+
+
 def table_view(base: str) -> View | None:
-    if "\n" not in base or not any(d in base for d in _DELIMS):
+    if "\n" not in base or not ("," in base or "\t" in base or ";" in base or "|" in base):
         return None
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in base.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
     edits: list[Edit] = []
-    i = 0
-    while i < len(lines) - 1:
-        lstart, line = lines[i]
-        delim = _delimiter(line)
-        if delim is None:
-            i += 1
+    pos = 0
+    for h in _header_lines(base):
+        if h.start() < pos:
+            continue  # inside a table already rendered
+        delim = h.group(1)
+        line = h.group()
+        header = [base[a:b] for a, b in _cells(line, h.start(), delim)]
+        if len(header) < 2:
             continue
-        header = [base[a:b] for a, b in _cells(line, lstart, delim)]
-        if len(header) < 2 or not all(_HEADER_CELL.match(h) for h in header):
-            i += 1
-            continue
-        j = i + 1
-        if delim == "|" and j < len(lines) and _MD_RULE.match(lines[j][1]):
-            j += 1
-        markdown = j > i + 1
+        j = h.end() + 1
+        markdown = False
+        if delim == "|":
+            e = base.find("\n", j)
+            e = len(base) if e < 0 else e
+            if _MD_RULE.match(base, j, e):
+                markdown = True
+                j = e + 1
         rows = 0
-        while j < len(lines):
-            rstart, row = lines[j]
-            if not row.strip():
+        row_edits: list[Edit] = []
+        while j < len(base):
+            e = base.find("\n", j)
+            e = len(base) if e < 0 else e
+            row = base[j:e]
+            if not row.strip() or row.count(delim) < len(header) - 1 - (2 if markdown else 0):
                 break
-            cells = _cells(row, rstart, delim)
+            cells = _cells(row, j, delim)
             if len(cells) != len(header):
                 break
-            prev = rstart
-            for (a, b), h in zip(cells, header):
-                edits.append((prev, a, f"\n{h}: "))
+            prev = j
+            for (a, b), label in zip(cells, header):
+                row_edits.append((prev, a, f"\n{label}: "))
                 prev = b
-            edits.append((prev, rstart + len(row), "\n"))
+            row_edits.append((prev, e, "\n"))
             rows += 1
-            j += 1
-        if rows < 2 and len(header) < 3 and not markdown:
-            del edits[len(edits) - rows * (len(header) + 1):]  # one row under two labels: prose, not a table
-            rows = 0
-        i = j if rows else i + 1
+            j = e + 1
+        if rows >= 2 or (rows and (len(header) >= 3 or markdown)):  # one row under two labels: prose
+            edits.extend(row_edits)
+            pos = j
     if not edits:
         return None
     text, omap, _ = apply_edits(base, _disjoint(edits))
     return View("table", text, omap)
 
 
-def _delimiter(line: str) -> str | None:
-    best, count = None, 0
-    for d in _DELIMS:
-        c = line.count(d)
-        if c > count:
-            best, count = d, c
-    return best if count >= (2 if best == "|" else 1) else None
-
-
 # -- joined values -----------------------------------------------------------------------------------
 
-# a line break (with its blanks) between two characters of one token
-_BREAK = re.compile(r"(?<=\S)[ \t]*(?:=?\r?\n)[ \t]*(?=\S)")
-_QP_BREAK = re.compile(r"=\r?\n")
-_LEFT_JOINERS = frozenset("@._-+%/=")  # a token that ends in one of these goes on after the break
-_RIGHT_JOINERS = frozenset("@._+%=")  # (not "-": a line that starts with one is a list item)
-# single characters separated by single blanks, five or more: "j o h n . d o e"
-_SPACED = re.compile(r"(?<!\S)\S(?: \S){4,}(?!\S)")
-_ODD_SEP = re.compile(r"(?<=\d)[ \t]?[_~|\\][ \t]?(?=\d)")
+# A line break inside a token: after a character that cannot end one ("@", "_", "+", "%", "/"; "." or
+# "-" when the next line goes on in lower case or digits), before one that cannot start one, or a
+# quoted-printable soft break ("=" at the very end of a line). Digits broken across lines need no view:
+# the digit-run scan already reads line breaks as separators.
+_ENDS_TOKEN_NOT = frozenset("@_+%/")
+_STARTS_TOKEN_NOT = frozenset("@._+%")
+_WRAP_WIDTH = 60  # a line at least this long that ends inside a token was wrapped by a program
+_SPACED = re.compile(r"(?<!\S)\S(?: \S){4,}(?!\S)")  # five or more single characters: "j o h n ."
+_SPACED_HINT = b" x x x x x "
+_BLANK_MAP = bytes(32 if c in (9, 10, 13, 32) else 120 for c in range(256))
+_ODD_SEP = re.compile(r"\d([ \t]?[_~|\\][ \t]?)(?=\d)")
+_ODD_SEP_SHAPE = re.compile(rb"0[ \t]?[_~|\\][ \t]?0")  # the same on base.SHAPE (digits read "0")
 _JSON_ESC = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrt]|\\([\"/])")
-_TOKEN_END = re.compile(r"\s")
 
 
 def joined_view(base: str) -> View | None:
     edits: list[Edit] = []
     if "\n" in base:
-        for m in _BREAK.finditer(base):
-            s, e = m.span()
-            a, b = base[s - 1], base[e]
-            qp = base[m.start():m.end()].lstrip(" \t").startswith("=")
-            if qp or (a in _LEFT_JOINERS and (a != "." or b.islower() or b.isdigit())) or b in _RIGHT_JOINERS \
-                    or (a.isdigit() and b.isdigit()) or _token_has_at(base, s, e):
-                edits.append((s, e, ""))
-        if "=\n" in base or "=\r\n" in base:
-            for m in _QP_BREAK.finditer(base):
-                edits.append((m.start(), m.end(), ""))
-    if " " in base:
+        _line_breaks(base, edits)
+        if "@" in base:
+            _at_token_breaks(base, edits)
+    if _has_spaced_run(base):
         for m in _SPACED.finditer(base):
             s, e = m.span()
             for k in range(s + 1, e, 2):
                 edits.append((k, k + 1, ""))
-            if base.startswith("  ", e) and _SPACED.match(base, e + 2) is not None:
-                edits.append((e, e + 2, " "))
-            elif base.startswith("   ", e) and _SPACED.match(base, e + 3) is not None:
-                edits.append((e, e + 3, " "))
-    if "_" in base or "~" in base or "|" in base or "\\" in base:
+            for gap in (2, 3):  # "j o h n  d o e": the wider gap between two spaced words stays one blank
+                if base.startswith(" " * gap, e) and _SPACED.match(base, e + gap) is not None:
+                    edits.append((e, e + gap, " "))
+                    break
+    if ("_" in base or "~" in base or "|" in base or "\\" in base) and _has_odd_separator(base):
         for m in _ODD_SEP.finditer(base):
-            edits.append((m.start(), m.end(), "-"))
+            edits.append((m.start(1), m.end(1), "-"))
     if "\\" in base:
         for m in _JSON_ESC.finditer(base):
             if m.group(2):
@@ -365,14 +381,106 @@ def joined_view(base: str) -> View | None:
     return View("joined", text, omap, anchors)
 
 
-def _token_has_at(text: str, s: int, e: int) -> bool:
-    """Does the token a line break at [s, e) would join hold an '@' (a wrapped e-mail address)?"""
-    lo = max(0, s - 80)
-    left = max(text.rfind(" ", lo, s), text.rfind("\n", lo, s), text.rfind("\t", lo, s), lo - 1)
-    if "@" in text[left + 1:s]:
-        return True
-    m = _TOKEN_END.search(text, e, e + 80)
-    return "@" in text[e:m.start() if m else min(len(text), e + 80)]
+def _class_map(pairs: dict[str, int], other: int) -> bytes:
+    table = bytearray([other]) * 256
+    for chars, to in pairs.items():
+        for c in chars:
+            table[ord(c)] = to
+    return bytes(table)
+
+
+# Line breaks worth a look: on a map where blanks read " ", "@_+%" read "a", "." "p", "-" "h", "/=" "s",
+# lower case and digits "l", the text splits into lines in C; a break is looked at when the line before
+# ends in a or s, or in p or h with l next, or the next line starts with a or p (one blank allowed).
+# (Python's regex engine scans a pattern that starts with a character class at ~15 ns a byte; this costs
+# one translate, one split and two byte lookups a line.)
+_BREAK_MAP = _class_map({"\n": 10, " \t\r": 32, "@_+%": 97, ".": 112, "-": 104, "/=": 115,
+                         "abcdefghijklmnopqrstuvwxyz0123456789": 108}, 120)
+_LEFT_ALWAYS = frozenset(b"as")
+_LEFT_IF = frozenset(b"ph")
+_RIGHT = frozenset(b"ap")
+
+
+def _worth_a_look(before: bytes, after: bytes) -> bool:
+    last = before[-1] if before else 0
+    if last == 32 and len(before) > 1:
+        last = before[-2]
+    first = after[0] if after else 0
+    if first == 32 and len(after) > 1:
+        first = after[1]
+    return last in _LEFT_ALWAYS or first in _RIGHT or (last in _LEFT_IF and first == 108)
+
+
+def _line_breaks(text: str, edits: list[Edit]) -> None:
+    """Edits for line breaks inside a token (see _ENDS_TOKEN_NOT)."""
+    n = len(text)
+    if text.isascii():
+        lines = text.encode("ascii").translate(_BREAK_MAP).split(b"\n")
+        positions = []
+        pos = -1
+        for k in range(len(lines) - 1):
+            pos += len(lines[k]) + 1
+            if _worth_a_look(lines[k][-2:], lines[k + 1][:2]):
+                positions.append(pos)
+    else:
+        positions = [i for i in range(n) if text[i] == "\n"]
+    for i in positions:
+        a = i
+        while a > 0 and text[a - 1] in " \t\r":
+            a -= 1
+        b = i + 1
+        while b < n and text[b] in " \t":
+            b += 1
+        if a > 0 and b < n and not text[a - 1].isspace() and not text[b].isspace():
+            left, right = text[a - 1], text[b]
+            if left == "=" and a == i - (text[i - 1] == "\r") and a > 1 and not text[a - 2].isspace():
+                edits.append((a - 1, i + 1, ""))  # quoted-printable soft break: the "=" goes too
+            elif left in _ENDS_TOKEN_NOT or right in _STARTS_TOKEN_NOT or (
+                    left in ".-" and (right.islower() or right.isdigit())):
+                edits.append((a, b, ""))
+
+
+def _has_odd_separator(base: str) -> bool:
+    if base.isascii():
+        return _ODD_SEP_SHAPE.search(base.encode("ascii").translate(SHAPE)) is not None
+    return _ODD_SEP.search(base) is not None
+
+
+def _has_spaced_run(base: str) -> bool:
+    if " " not in base:
+        return False
+    if base.isascii():  # blanks read " ", everything else "x": one C-level find
+        return _SPACED_HINT in b" " + base.encode("ascii").translate(_BLANK_MAP) + b" "
+    return _SPACED.search(base) is not None
+
+
+def _at_token_breaks(text: str, edits: list[Edit]) -> None:
+    """Line breaks inside an e-mail address: after the '@' while the domain has no dot yet
+    ("noor@exam\nple.com"), or before it where the previous line was wrapped by a program (a long line:
+    a short one ending in a word is a word followed by an address on the next line)."""
+    at = text.find("@")
+    n = len(text)
+    while at >= 0:
+        j = at + 1
+        lim = min(n, at + 80)
+        while j < lim and not text[j].isspace():
+            j += 1
+        k = j
+        while k < n and k < j + 8 and text[k] in " \t\r\n":
+            k += 1
+        if j < k < n and text.count("\n", j, k) == 1 and "." not in text[at:j]:
+            edits.append((j, k, ""))
+        i = at - 1
+        while i >= 0 and i > at - 80 and not text[i].isspace():
+            i -= 1
+        if i >= 0 and text[i] == "\n":
+            b = i
+            while b > 0 and text[b - 1] in " \t\r":
+                b -= 1
+            line_start = text.rfind("\n", max(0, b - 200), b) + 1
+            if b > 0 and not text[b - 1].isspace() and b - line_start >= _WRAP_WIDTH:
+                edits.append((b, i + 1, ""))
+        at = text.find("@", at + 1)
 
 
 def derived_views(base: str) -> list[View]:
