@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import time
 from collections import defaultdict
 
@@ -23,13 +24,34 @@ from bench.independent_corpora import OTHER, Sample
 
 OURS = ["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "PERSON", "CRYPTO",
         "URL", "SECRET", "MAC_ADDRESS", "UK_NINO", "DATE_OF_BIRTH", "LOCATION", "US_PASSPORT", "US_DRIVER_LICENSE",
-        "UK_NHS", "ES_NIF", "IT_FISCAL_CODE", "IN_AADHAAR", "IN_PAN", "MEDICAL_RECORD"]
+        "UK_NHS", "ES_NIF", "IT_FISCAL_CODE", "IN_AADHAAR", "IN_PAN", "MEDICAL_RECORD", "DE_TAX_ID", "FR_NIR"]
+# Our engine's own aliases: builds before issue #13 named birth dates DATE_TIME (only birth dates); an NIE is scored
+# with the NIF (the generators label both ES_NIF).
+OUR_MAP = {"DATE_TIME": "DATE_OF_BIRTH", "ES_NIE": "ES_NIF"}
 # Presidio's names -> ours (identical names map to themselves). UK_POSTCODE is a postcode (our LOCATION).
 PRESIDIO_MAP = {"EMAIL": "EMAIL_ADDRESS", "UK_POSTCODE": "LOCATION", "ES_NIE": "ES_NIF"}
 
 
 def _alnum(text: str, a: int, b: int) -> list[int]:
     return [i for i in range(a, b) if text[i].isalnum()]
+
+
+# presidio-evaluator's person records carry degree/generation suffixes inside the PERSON label ("Sarah Kluge MD",
+# "... Jr."); a redaction that hides the name and leaves "MD" has not leaked the person. Leading honorifics are
+# labelled TITLE by the generator (OTHER here), but the same rule is applied to them if they sit in a PERSON label.
+_AFFIXES = frozenset("md phd jr sr ii iii iv dds dvm esq rn cpa mba dr mr mrs ms miss prof".split())
+
+
+def _gold_chars(text: str, a: int, b: int, etype: str) -> list[int]:
+    if etype == "PERSON":
+        toks = [(m.start() + a, m.end() + a) for m in re.finditer(r"\w+", text[a:b])]
+        while toks and text[toks[-1][0]:toks[-1][1]].lower() in _AFFIXES and len(toks) > 1:
+            toks.pop()
+        while toks and text[toks[0][0]:toks[0][1]].lower() in _AFFIXES and len(toks) > 1:
+            toks.pop(0)
+        if toks:
+            a, b = toks[0][0], toks[-1][1]
+    return _alnum(text, a, b)
 
 
 def _touches(text: str, a: int, b: int, ga: int, gb: int) -> bool:
@@ -46,7 +68,7 @@ class Ours:
 
     def analyze(self, text: str, sample: Sample | None = None) -> list[tuple[int, int, str, str | None]]:
         """(start, end, raw type, mapped type or None when out of scope)."""
-        return [(f.start, f.end, f.entity_type, f.entity_type if f.entity_type in OURS else None)
+        return [(f.start, f.end, f.entity_type, OUR_MAP.get(f.entity_type, f.entity_type))
                 for f in self.engine.analyze(text)]
 
     def raw(self, text: str) -> None:
@@ -118,7 +140,7 @@ def score_labelled(samples: list[Sample], preds: list[list]) -> dict:
         for a, b, t in s.spans:
             if t == OTHER:
                 continue
-            chars = _alnum(s.text, a, b)
+            chars = _gold_chars(s.text, a, b, t)
             if not chars:
                 continue
             d = per[t]
@@ -152,6 +174,26 @@ def score_labelled(samples: list[Sample], preds: list[list]) -> dict:
             "precision_pct": 100.0 * tp / (tp + fp) if tp + fp else None, "out_of_scope_spans": out_of_scope}
 
 
+def label_notes(samples: list[Sample]) -> dict:
+    """Counts of gold labels whose boundaries could make a leak look worse than it is (reported, not hidden)."""
+    notes = defaultdict(int)
+    for s in samples:
+        for a, b, t in s.spans:
+            if t == OTHER:
+                continue
+            v = s.text[a:b]
+            notes["scored_values"] += 1
+            if len(_gold_chars(s.text, a, b, t)) != len(_alnum(s.text, a, b)):
+                notes["person_affix_ignored"] += 1
+            if v != v.strip():
+                notes["edge_whitespace"] += 1
+            if v and not v[-1].isalnum() and v[-1] not in ")]>":
+                notes["trailing_punctuation"] += 1
+            if "\n" in v:
+                notes["line_break_inside"] += 1
+    return dict(notes)
+
+
 def score_clean(samples: list[Sample], preds: list[list]) -> dict:
     n = len(samples)
     texts = sum(1 for p in preds if any(t for *_, t in p))
@@ -162,7 +204,12 @@ def score_clean(samples: list[Sample], preds: list[list]) -> dict:
         for *_, t in p:
             if t:
                 per[t] += 1
-    return {"texts": n, "fp_texts": texts, "fp_texts_per_1000": 1000.0 * texts / n if n else 0.0,
+    by_src: dict = {}
+    for g in sorted({x.genre for x in samples}):
+        idx = [i for i, x in enumerate(samples) if x.genre == g]
+        hit = sum(1 for i in idx if any(t for *_, t in preds[i]))
+        by_src[g] = {"texts": len(idx), "fp_texts_per_1000": 1000.0 * hit / len(idx)}
+    return {"texts": n, "fp_texts": texts, "by_source": by_src, "fp_texts_per_1000": 1000.0 * texts / n if n else 0.0,
             "fp_spans": spans, "fp_spans_per_1000": 1000.0 * spans / n if n else 0.0,
             "texts_with_any_span_per_1000": 1000.0 * texts_any / n if n else 0.0, "fp_spans_by_type": dict(per)}
 
