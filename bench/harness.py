@@ -43,15 +43,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# What the HTTP benches send by default (issue 13): the personal-data path is the one that matters, so the
+# prompt carries a name, an e-mail address, a phone number and a card number.
+PII_PROMPT = ("Hi, this is Maria Garcia (maria.garcia@example.com, +1 415 555 0132). Please refund the "
+              "duplicate charge on my card 4111 1111 1111 1111 and confirm by email.")
+
+
 def prepare(database_url: str | None = None, **settings: str) -> dict[str, str]:
-    """Environment for a fresh, migrated gateway with generous limits (we measure cost, not policy)."""
+    """Environment for a fresh, migrated gateway with generous limits (we measure cost, not policy) and
+    the default logging (an access log line per request, as deployed); pass log_level="WARNING" to
+    measure without it."""
     data = tempfile.mkdtemp(prefix="gw-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
     env.update({
         "GATEWAY_DATA_DIR": data, "GATEWAY_MASTER_KEYS": Fernet.generate_key().decode(),
         "GATEWAY_KEY_PEPPER": base64.urlsafe_b64encode(os.urandom(36)).decode(),
         "GATEWAY_RATE_LIMIT_PER_MINUTE": "1000000000", "GATEWAY_TOKEN_REQUESTS_PER_MINUTE": "1000000000",
-        "GATEWAY_LOG_LEVEL": "WARNING",
     })
     if database_url:
         env["GATEWAY_DATABASE_URL"] = database_url
