@@ -166,6 +166,9 @@ def render(report: dict, names: list[str]) -> str:
                  + ", ".join(f"{e} {sp[e]:.0f}" for e in names)
                  + (f", ratio ours/presidio {sp['ratio_ours_over_presidio']:.0f}x" if "ratio_ours_over_presidio" in sp
                     else ""))
+    lines.append("PERSON leak % by script in b (values): " + "; ".join(
+        f"{k} ({v['values']}) " + "/".join(f"{cs['b'][e]['person_leak_by_script'][k]['leak_pct']:.0f}" for e in names)
+        for k, v in cs["b"][names[0]]["person_leak_by_script"].items()))
     lines.append("leak % by genre: " + "; ".join(f"{g} " + "/".join(f"{v[e]:.0f}" for e in names)
                                                  for g, v in report["leak_pct_by_genre"].items()))
     lines.append("gold label notes (scored values; PERSON affixes like MD/Jr ignored; edge whitespace; trailing "

@@ -31,7 +31,7 @@ def _linebreak(r: random.Random, v: str, t: str) -> str | None:
 def _spaced(r: random.Random, v: str, t: str) -> str | None:
     if t in ("SECRET", "CRYPTO") or len(v) > 40:
         return None
-    return " ".join(c for c in v if not c.isspace())
+    return "  ".join(" ".join(word) for word in v.split())
 
 
 def _separators(r: random.Random, v: str, t: str) -> str | None:

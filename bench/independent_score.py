@@ -18,6 +18,7 @@ import contextlib
 import io
 import re
 import time
+import unicodedata
 from collections import defaultdict
 
 from bench.independent_corpora import OTHER, Sample
@@ -128,6 +129,7 @@ def run(engine, samples: list[Sample]) -> tuple[list[list], float]:
 
 def score_labelled(samples: list[Sample], preds: list[list]) -> dict:
     per = defaultdict(lambda: {"values": 0, "leaked": 0, "partial": 0, "typed": 0})
+    scripts = defaultdict(lambda: [0, 0])  # PERSON values by script of their first letter: [values, leaked]
     prec = defaultdict(lambda: {"tp": 0, "other": 0, "fp": 0})
     out_of_scope = 0
     for s, p in zip(samples, preds):
@@ -146,6 +148,10 @@ def score_labelled(samples: list[Sample], preds: list[list]) -> dict:
             d = per[t]
             d["values"] += 1
             hit = sum(1 for i in chars if i in cov)
+            if t == "PERSON":
+                sc = scripts[_script(s.text[chars[0]])]
+                sc[0] += 1
+                sc[1] += hit < len(chars)
             if hit < len(chars):
                 d["leaked"] += 1
                 d["partial"] += hit > 0
@@ -169,9 +175,18 @@ def score_labelled(samples: list[Sample], preds: list[list]) -> dict:
     leaked = sum(d["leaked"] for d in per.values())
     tp = sum(d["tp"] for d in prec.values())
     fp = sum(d["fp"] for d in prec.values())
-    return {"per_type": dict(per), "precision": dict(prec), "values": values, "leaked": leaked,
+    person_scripts = {k: {"values": v, "leak_pct": 100.0 * lk / v} for k, (v, lk) in sorted(scripts.items())}
+    return {"per_type": dict(per), "precision": dict(prec), "person_leak_by_script": person_scripts, "values": values, "leaked": leaked,
             "leak_pct": 100.0 * leaked / values if values else 0.0, "tp_spans": tp, "fp_spans": fp,
             "precision_pct": 100.0 * tp / (tp + fp) if tp + fp else None, "out_of_scope_spans": out_of_scope}
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "UNKNOWN")
+    for key in ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "ARABIC", "CYRILLIC", "GREEK", "LATIN"):
+        if name.startswith(key):
+            return "KANA" if key in ("HIRAGANA", "KATAKANA") else key
+    return "OTHER"
 
 
 def label_notes(samples: list[Sample]) -> dict:
