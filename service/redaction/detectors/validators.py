@@ -39,7 +39,9 @@ def card_issuer(digits: str) -> str | None:
         return "amex"
     if (p4 == 6011 or p2 == 65 or 644 <= p3 <= 649 or 622126 <= p6 <= 622925) and 16 <= n <= 19:
         return "discover"
-    if 3528 <= p4 <= 3589 and 16 <= n <= 19:
+    if (3500 <= p4 <= 3599 and 16 <= n <= 19) or (p4 in (1800, 2131) and n == 15):
+        # JCB: 3528-3589 today; the rest of the 35 block is taken too (for privacy a number in JCB's block
+        # is a card), and 1800/2131 are its older 15-digit ranges
         return "jcb"
     if (300 <= p3 <= 305 or p2 in (36, 38, 39) or p4 == 3095) and 14 <= n <= 19:
         return "diners"

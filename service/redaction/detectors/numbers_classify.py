@@ -1,0 +1,162 @@
+"""Type and score of one digit run: CREDIT_CARD, US_SSN, PHONE_NUMBER or IPv4 IP_ADDRESS (or nothing).
+
+Dispatched by digit count. Cards: Luhn plus a known issuer range, or, after a card cue ("my card",
+"CC#", "paid with"), any Luhn-valid 12-19 digits (issuer lists are never complete). 12- and 13-digit
+numbers are mostly ids and millisecond timestamps: they need the cue (or, for 12, a 4-4-4 layout).
+Look-alikes left alone: dates, version strings, decimals with a long fraction (digits of pi or e are
+not cards), negative-context numbers (order, invoice, ms, bytes), SSNs in unassigned ranges.
+A `segment` is part of a longer run cut at a group boundary: there a card must also be laid out like
+one (4-4-4-4, 4-6-5, ...), since any 16 digits of a long grouped id pass Luhn one time in ten.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.redaction.detectors.base import ScanContext
+from service.redaction.detectors.numbers_context import CARD_CTX, Before, phone_cue_after
+from service.redaction.detectors.numbers_phone import NONDIGIT, groups_of, nanp_shaped, phone_ok
+from service.redaction.detectors.validators import card_issuer, luhn_ok, ssn_ok
+
+_DATE_RE = re.compile(
+    r"^\(?(?:(?:19|20)\d\d[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d)(?:$|[ T])"
+)
+_SSN_SHAPE = re.compile(r"^\d{3}([- .])\d{2}\1\d{4}$")
+_DECIMAL = re.compile(r"^\d{1,3}\.\d{5,}$")  # 3.14159265358979: a decimal, not an id
+_NOT_ASCII_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
+_IPV4_SHAPE = re.compile(
+    r"^\(?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})(?:/\d{1,2})?\)?$"
+)
+_VERSION_BEFORE = re.compile(
+    r"\b(?:v|version|ver\.?|release|build|firmware|chrome|firefox|os|ios|android|rev|python|node|java)"
+    r"\s*[:=]?\s*$"
+)
+_EXT_GLUED = re.compile(r"(?:x|ext\.?|#)\d{1,6}(?![\w])", re.IGNORECASE)
+EXT_RE = re.compile(r"[ \t]*(?:,[ \t]*)?(?:ext\.?|extension|x|#)[ \t]*\d{1,6}(?!\w)", re.IGNORECASE)
+
+
+def ipv4(raw: str, ctx: ScanContext, start: int) -> float | None:
+    m = _IPV4_SHAPE.match(raw)
+    if m is None or (raw[0] == "(") != (raw[-1] == ")"):
+        return None
+    octets = [int(x) for x in m.groups()]
+    if any(o > 255 for o in octets) or any(len(x) > 1 and x[0] == "0" for x in m.groups()):
+        return None
+    if octets == [0, 0, 0, 0] or _VERSION_BEFORE.search(ctx.context_before(start, 20)):
+        return None
+    return 0.95
+
+
+def _is_versionish(raw: str) -> bool:
+    """1.2.3.4 / 10.0.19045.2965: dot-only runs that start with a short group are versions, not phones
+    (415.555.2671 keeps its 3-3-4 shape)."""
+    if "." not in raw or any(not c.isdigit() and c != "." for c in raw):
+        return False
+    groups = raw.split(".")
+    return 3 <= len(groups) <= 5 and (len(groups[0]) <= 2 or min(len(g) for g in groups) == 1)
+
+
+def _card_layout(g: list[int]) -> bool:
+    """How card numbers are written: one block, fours (the last 1-4 long), 4-6-5 / 4-6-4, digit by digit."""
+    if len(g) == 1 or max(g) <= 2:
+        return True
+    if all(x == 4 for x in g[:-1]) and 1 <= g[-1] <= 4:
+        return True
+    return g in ([4, 6, 5], [4, 6, 4], [4, 6, 6], [4, 4, 5], [6, 13], [4, 5, 6])
+
+
+def _plausible(digits: str, n: int) -> bool:
+    """Cheap shape test before phonenumbers is asked (national formats only)."""
+    if n == 10:
+        return (digits[0] in "23456789" and digits[3] in "23456789") or (digits[0] == "0" and digits[1] != "0")
+    if n == 11:
+        return (digits[0] == "1" and digits[1] in "23456789" and digits[4] in "23456789") or (
+            digits[0] == "0" and digits[1] != "0")
+    if digits[0] == "0":
+        return digits[1] != "0" and 8 <= n <= 13
+    return n == 9
+
+
+def ext_after(text: str, end: int) -> int:
+    """End of an extension right after a phone ("x1234", " ext. 12"), or `end` when there is none."""
+    m = EXT_RE.match(text, end)
+    return m.end() if m else end
+
+
+def glued_ext(text: str, end: int) -> bool:
+    """'...4720x993': a letter right after the run that starts an extension, not a word."""
+    return _EXT_GLUED.match(text, end) is not None
+
+
+def _card(digits: str, n: int, raw: str, ctx: ScanContext, start: int, segment: bool) -> bool:
+    if n < 12 or not luhn_ok(digits) or len(set(digits)) < 2:
+        return False
+    g = groups_of(raw) if segment or n <= 13 else None
+    if segment and not _card_layout(g):  # type: ignore[arg-type]
+        return False
+    issuer = card_issuer(digits)
+    if issuer is not None and n >= 14:
+        return True
+    cue = CARD_CTX.search(ctx.context_before(start, 40)) is not None
+    if issuer is not None and not cue:
+        # 13-digit Visa: no millisecond timestamp starts with 4, but EAN-13 codes and log ids may
+        before = Before(ctx, start)
+        return not before.negative() and not before.generic_negative()
+    if n == 12 and g == [4, 4, 4] and (digits[:2] == "50" or "56" <= digits[:2] <= "69"):
+        return True  # 12-digit Maestro, written as a card
+    return cue
+
+
+def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
+             segment: bool = False, before: Before | None = None) -> tuple[float, str] | None:
+    """Score and type for one digit run (`raw` = text[start:end]), or None."""
+    if raw.isascii():  # the same digits as the regex below, without a regex
+        digits = raw.encode("ascii").translate(None, _NOT_ASCII_DIGIT).decode("ascii")
+    else:
+        digits = NONDIGIT.sub("", raw)
+    n = len(digits)
+    if n < 7 or n > 19:
+        return None
+    if n >= 12 and _card(digits, n, raw, ctx, start, segment):
+        if not _DECIMAL.match(raw):
+            return 0.95, "CREDIT_CARD"
+    if n > 15 and not (n <= 17 and "(0)" in raw):
+        return None
+    if n == 9 and ssn_ok(digits) and not (segment and not _SSN_SHAPE.match(raw) and not raw.isdigit()):
+        if before is None:
+            before = Before(ctx, start)
+        if before.ssn() and not before.negative(last_only=True):  # "SSN examples ... case 114456168"
+            return 0.95, "US_SSN"
+        if _SSN_SHAPE.match(raw) and not before.negative() and not before.generic_negative():
+            return 0.85, "US_SSN"
+    if _is_versionish(raw) or _DATE_RE.match(raw) or _DECIMAL.match(raw):
+        return None
+    intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
+    if before is None:
+        before = Before(ctx, start)
+    if not intl and before.negative():
+        return None  # (checked before the phone context, which cannot change this outcome)
+    if end is None:
+        end = start + len(raw)
+    has_context = before.phone() or phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end
+    g = groups_of(raw)
+    spaced_out = len(g) > 3 and max(g) <= 2  # "4 1 5 5 5 5 2 6 7 1": deliberate obfuscation
+    if not intl:
+        if not has_context and (not _plausible(digits, n) or _SSN_SHAPE.match(raw) or before.generic_negative()):
+            return None
+        if segment:
+            # part of a longer run: only the canonical layouts (3-3-4, or a trunk-0 number grouped the
+            # way its country writes it), since any window of a long id would do otherwise
+            if nanp_shaped(digits) and (spaced_out or g in ([3, 3, 4], [1, 3, 3, 4])):
+                pass
+            elif digits[0] == "0":
+                has_context = False
+            else:
+                return None
+    if len(set(digits)) < 3:
+        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
+    if not phone_ok(raw, digits, has_context, spaced_out):
+        return None
+    formatted = not raw.lstrip("+").isdigit()
+    score = 0.4 + (0.25 if formatted else 0.0) + (0.3 if intl else 0.0) + (0.3 if has_context else 0.0)
+    return min(score, 1.0), "PHONE_NUMBER"

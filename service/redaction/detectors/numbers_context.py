@@ -1,0 +1,114 @@
+"""Context around a digit run: the words before it (phone, SSN, card and negative cues) and the cue after it.
+
+Context decides how strict the digit-run family is: a phone-shaped number after "call" or before
+"(fax)" is a phone even when the numbering plan calls it unassigned (privacy first), while the same
+digits with no cue must pass full validation and their country's grouping (false positives second).
+A negative cue ("order", "invoice", "ms", "bytes") vetoes a national-format phone. Word tests are set
+lookups on at most the last eight tokens before the value (a window a redacted value does not shift,
+so a second pass over redacted text sees the same words); nothing here scans more than a fixed window.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.redaction.detectors.base import ScanContext
+
+PHONE_CONTEXT = (
+    "phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "text me", "contact", "reach",
+    "dial", "sms", "ring", "my number", "number is", "numero", "nummer", "número", "or on", "telefon",
+    "telephone", "telefono", "handy", "portable", "movil", "landline", "hotline", "voicemail", "signal",
+    "phones", "ph", "mob", "cellphone", "office", "home", "work", "direct", "switchboard",
+    "extension", "ext", "contacts", "callback", "teléfono", "téléphone", "rufnummer", "telefone",
+)
+SSN_CONTEXT = ("ssn", "social security", "social sec", "soc sec", "ss#", "ss #", "tin", "taxpayer")
+_WORD = re.compile(r"(?<![a-z0-9_])[a-z]+(?![a-z0-9_])")  # whole words only: "call000" is no "call"
+# words that name a phone only when they stand right before it ("office: 415 ...", "home 020 ..."):
+# elsewhere in the window they are ordinary prose
+_NEAR_ONLY = frozenset("office home work direct ph mob ext extension".split())
+_PHONE_WORDS = frozenset(w for w in PHONE_CONTEXT if " " not in w) - _NEAR_ONLY
+_PHONE_PHRASES = tuple(w for w in PHONE_CONTEXT if " " in w)
+_SSN_WORDS = frozenset(w for w in SSN_CONTEXT if " " not in w and "#" not in w)
+_SSN_PHRASES = tuple(w for w in SSN_CONTEXT if " " in w or "#" in w)
+NEG_WORDS = frozenset(
+    "order invoice inv ref reference tracking isbn issn ticket sku serial part model build version ver issue "
+    "commit lot batch receipt transaction txn confirmation booking po item product case pid port epoch "
+    "timestamp unix ms ns seconds bytes size count total qty quantity ean gtin upc barcode".split()
+)
+_GENERIC_NEG = frozenset("id no nr num".split())
+CARD_CTX = re.compile(
+    r"\b(?:cards?|visa|cc|credit|debit|pan|mastercard|amex|maestro|jcb|discover|diners|unionpay|paid with|"
+    r"pay with|charged?)\b"
+)
+# a phone cue right after the number: "415 555 0132 (fax)", "... mobile", "... - cell", "... [home]"
+_AFTER_CUE = re.compile(
+    r"[ \t]{0,3}(?:[(\[\-,/|:][ \t]{0,2})?(?:fax|mobile|mob|cell|cellphone|tel|phone|landline|home|work|office|"
+    r"whatsapp|direct|main|voicemail|sms|m|w|h|f)(?![a-z0-9])"
+)
+# single letters ("(m)", "(w)") only count inside brackets
+_AFTER_LETTER = re.compile(r"[ \t]{0,3}[(\[][mwhf][)\]]")
+
+
+def phone_cue_after(ctx: ScanContext, end: int) -> bool:
+    """A phone cue word right after the number (within a few characters)."""
+    tail = ctx.lower[end:end + 16]
+    if not tail:
+        return False
+    m = _AFTER_CUE.match(tail)
+    if m is None:
+        return False
+    word_len = len(m.group().strip(" \t([-,/|:"))
+    return word_len > 1 or _AFTER_LETTER.match(tail) is not None
+
+
+class Before:
+    """Words just before a value, computed once per candidate (sets, not regex scans); the word set is
+    built only when a phone or SSN context test asks for it."""
+
+    __slots__ = ("text", "_words", "last")
+
+    def __init__(self, ctx: ScanContext, start: int):
+        before = ctx.context_before(start, 160)
+        # the last eight whitespace-separated tokens: a window that a redacted value (one token in,
+        # one placeholder out) does not shift, so a second pass over redacted text sees the same words
+        # (tokens over 40 characters are blobs, not prose: ignored in both passes). A window cut in
+        # the middle of a token drops that token; it only matters when the window holds 8 or fewer.
+        parts = before.rsplit(None, 8)  # the last 8 tokens and (if more) the rest as the first item
+        if len(parts) == 9:
+            parts = parts[1:]
+        elif start > 160 and not ctx.lower[start - 161].isspace():
+            if len(parts) < 2:
+                before = ""  # cut token
+            parts = parts[1:]
+        toks = [t for t in parts if len(t) <= 40]
+        if before[-1:].isspace() or not toks:
+            toks.append("")
+        self.text = " ".join(toks)
+        self._words: set[str] | None = None
+        tail = _WORD.findall(" ".join(toks[-3:]))
+        self.last = tail[-2:]
+
+    @property
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(_WORD.findall(self.text))
+        return self._words
+
+    def phone(self) -> bool:
+        if not self.words.isdisjoint(_PHONE_WORDS) or any(p in self.text for p in _PHONE_PHRASES):
+            return True
+        return bool(self.last) and self.last[-1] in _NEAR_ONLY and self.text.rstrip(" \t:=.#")[-1:].isalpha()
+
+    def ssn(self) -> bool:
+        return not self.words.isdisjoint(_SSN_WORDS) or any(p in self.text for p in _SSN_PHRASES)
+
+    def negative(self, last_only: bool = False) -> bool:
+        """A negative word among the last two words before the value (or the last one only)."""
+        if last_only:
+            return bool(self.last) and (self.last[-1] in NEG_WORDS or self.last[-1] in ("number", "no", "nr")
+                                        and len(self.last) > 1 and self.last[-2] in NEG_WORDS)
+        return any(w in NEG_WORDS for w in self.last)
+
+    def generic_negative(self) -> bool:
+        t = self.text.rstrip(" \t:=")
+        return t.endswith("#") or (bool(self.last) and self.last[-1] in _GENERIC_NEG)

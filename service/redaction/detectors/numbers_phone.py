@@ -1,0 +1,186 @@
+"""PHONE_NUMBER classification of one digit run: validity (phonenumbers' metadata) and, in a phone context,
+plausibility.
+
+Two levels, chosen by context (numbers_context):
+- no phone cue: the number must be valid for its country (international form) or for one of the
+  regions tried nationally, and a national number must also be grouped the way its country writes it
+  (so '7379 1843 85' after a bank reference is not a phone);
+- a phone cue (a word before, a cue word after, an extension): for privacy a phone-shaped number is a
+  phone even when the numbering plan calls it invalid or unassigned ('555' numbers, area codes not yet
+  in service): NANP shape (area code and exchange 2-9), '+' or '00' with a known country calling code
+  and a length that country's numbers can have, a trunk-0 national number of 9 to 12 digits.
+Fast paths build `PhoneNumber` objects directly instead of calling phonenumbers.parse (its slow part).
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from service.redaction.detectors.phones import valid_for_region, valid_number
+
+_NATIONAL0_REGIONS = ("GB", "DE", "FR", "NL", "AU", "IN", "IT", "JP", "BR", "CH", "AT", "BE", "IE", "SE")
+_CONTEXT_REGIONS = ("GB", "DE", "FR", "BR", "MX", "IN", "ES", "IT", "NL", "AU", "CN", "JP", "PT", "PL",
+                    "CH", "AT", "BE", "SE", "DK", "NO", "AR", "CO", "ZA", "NG", "SG", "IE", "TR", "RU")
+_F = phonenumbers.PhoneNumberFormat
+NONDIGIT = re.compile(r"\D+")
+US_DIGIT = "23456789"
+_CC_REGIONS = phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+_SIMPLE_TRUNK0 = frozenset({"GB", "DE", "FR", "NL", "AU", "IN", "CH", "AT", "BE", "IE", "SE", "DK", "NO", "PL",
+                            "ES", "PT", "TR", "ZA", "NG"})
+
+
+def groups_of(s: str) -> list[int]:
+    return [len(g) for g in NONDIGIT.split(s) if g]
+
+
+def _region_lengths() -> dict[str, tuple[frozenset[int], str | None]]:
+    out = {}
+    for r in set(_NATIONAL0_REGIONS) | set(_CONTEXT_REGIONS) | {"US", "CA"}:
+        md = phonenumbers.PhoneMetadata.metadata_for_region(r)
+        if md is not None:
+            out[r] = (frozenset(md.general_desc.possible_length), md.national_prefix)
+    return out
+
+
+def _cc_lengths() -> dict[int, frozenset[int]]:
+    """Every national significant number length any region of a calling code allows."""
+    out: dict[int, frozenset[int]] = {}
+    for cc, regions in _CC_REGIONS.items():
+        lengths: set[int] = set()
+        for r in regions:
+            md = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(cc, r)
+            if md is not None:
+                lengths.update(md.general_desc.possible_length)
+        out[cc] = frozenset(lengths)
+    return out
+
+
+_REGION_LEN = _region_lengths()
+_CC_LEN = _cc_lengths()
+
+
+def _length_fits(digits: str, region: str) -> bool:
+    """Cheap pre-check: can `digits`, written nationally in `region`, have a possible length there?"""
+    lengths, prefix = _REGION_LEN.get(region, (frozenset(), None))
+    n = len(digits)
+    if n in lengths:
+        return True
+    return bool(prefix) and digits.startswith(prefix) and (n - len(prefix)) in lengths
+
+
+def _nanp_valid(digits: str) -> bool:
+    """US/Canada without phonenumbers.parse (the common case, built directly)."""
+    if len(digits) == 11:
+        digits = digits[1:]
+    num = phonenumbers.PhoneNumber(country_code=1, national_number=int(digits))
+    return valid_for_region(num, "US") or valid_for_region(num, "CA")
+
+
+def nanp_shaped(digits: str) -> bool:
+    """Ten digits (or 1 + ten) whose area code and exchange start with 2-9: the NANP shape."""
+    n = len(digits)
+    return (n == 10 and digits[0] in US_DIGIT and digits[3] in US_DIGIT) or (
+        n == 11 and digits[0] == "1" and digits[1] in US_DIGIT and digits[4] in US_DIGIT)
+
+
+def _split_cc(digits: str) -> tuple[int, str] | None:
+    for k in (1, 2, 3):
+        cc = int(digits[:k]) if digits[:k] else -1
+        if cc in _CC_REGIONS:
+            return cc, digits[k:]
+    return None
+
+
+def intl_valid(digits: str) -> bool:
+    """'+' + digits, validated by phonenumbers without its (slow) parse: the country calling code is
+    the 1-3 digit prefix phonenumbers knows, the rest is the national significant number."""
+    got = _split_cc(digits)
+    if got is None:
+        return False
+    cc, rest = got
+    if not rest or len(rest) > 17:
+        return False
+    num = phonenumbers.PhoneNumber(country_code=cc, national_number=int(rest))
+    if cc == 1 and len(rest) == 10 and (valid_for_region(num, "US") or valid_for_region(num, "CA")):
+        return True  # skips the walk over all 25 NANP regions for the common case
+    if rest[0] == "0":
+        num.italian_leading_zero = True
+        zeros = len(rest) - len(rest.lstrip("0"))
+        if zeros > 1:
+            num.number_of_leading_zeros = zeros
+    return valid_number(num)
+
+
+def intl_plausible(digits: str) -> bool:
+    """'+' + digits in a phone context: a known calling code and a length its numbers can have (one
+    trunk '0' after the code, "+44 (0)20 ...", is dropped)."""
+    got = _split_cc(digits)
+    if got is None:
+        return False
+    cc, rest = got
+    if rest[:1] == "0" and cc not in (39, 378, 379):  # Italy, San Marino, Vatican keep their 0
+        rest = rest[1:]
+    if len(set(rest)) < 3:
+        return False  # +1 000 000 0000: a placeholder
+    if cc == 1:
+        return len(rest) == 10 and rest[0] in US_DIGIT and rest[3] in US_DIGIT
+    return len(rest) in _CC_LEN.get(cc, ())
+
+
+def _national_num(digits: str, region: str):
+    """PhoneNumber for a national-format number, built directly where the trunk prefix is a plain 0."""
+    cc = phonenumbers.country_code_for_region(region)
+    if region in _SIMPLE_TRUNK0 and digits[0] == "0" and len(digits) > 1 and digits[1] != "0":
+        return phonenumbers.PhoneNumber(country_code=cc, national_number=int(digits[1:]))
+    if region in _SIMPLE_TRUNK0 and digits[0] != "0" and region in ("ES", "PT", "DK", "NO", "PL"):
+        return phonenumbers.PhoneNumber(country_code=cc, national_number=int(digits))
+    return phonenumbers.parse(digits, region)
+
+
+def _drop_trunk(raw: str) -> str:
+    """'+44 (0)20 7946 0958' -> '+44 20 7946 0958': the optional trunk 0 in brackets after the code."""
+    i = raw.find("(0)")
+    return raw[:i] + raw[i + 3:] if i > 0 else raw
+
+
+def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool) -> bool:
+    """Validity (always enough) or, with a phone cue, plausibility (see the module docstring)."""
+    try:
+        if raw.lstrip("( \t").startswith("+") or (digits.startswith("00") and len(digits) > 9):
+            if "(0)" in raw:
+                digits = NONDIGIT.sub("", _drop_trunk(raw))
+            d = digits.lstrip("+")
+            if d.startswith("00"):
+                d = d[2:]
+            if intl_valid(d):
+                return True
+            return has_context and intl_plausible(d)
+        g = groups_of(raw)
+        n = len(digits)
+        if nanp_shaped(digits):
+            if has_context:
+                return len(set(digits[-7:])) > 1  # (415) 000-0000 is a placeholder
+            if _nanp_valid(digits) and (spaced_out or len(g) == 1 or g in ([3, 3, 4], [1, 3, 3, 4])):
+                return True
+        regions = (_NATIONAL0_REGIONS if digits[0] == "0" else ()) + (_CONTEXT_REGIONS if has_context else ())
+        for region in regions:
+            if not _length_fits(digits, region):
+                continue
+            num = _national_num(digits, region)
+            if not valid_for_region(num, region):
+                continue
+            if has_context or spaced_out or len(g) == 1:
+                return True
+            if g == groups_of(phonenumbers.format_number(num, _F.NATIONAL)):
+                return True
+        if has_context:
+            if digits[0] == "0" and digits[1] != "0" and 9 <= n <= 12:
+                return True  # a national number of a region outside the built-in list
+            if not digits.startswith("0"):
+                # "phone: 4930120796" - an international number written without its '+'
+                return intl_valid(digits)
+    except (phonenumbers.NumberParseException, ValueError):
+        return False
+    return False
