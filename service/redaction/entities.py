@@ -18,6 +18,17 @@ ENTITY_DESCRIPTIONS: dict[str, str] = {
     "DATE_TIME": "Date of birth (only dates introduced as a birth date).",
     "MAC_ADDRESS": "Network hardware (MAC) address.",
     "UK_NINO": "UK National Insurance number.",
+    "UK_NHS": "UK NHS number: after an NHS key, or spaced 3-3-4 with a valid mod-11 check.",
+    "IN_AADHAAR": "Indian Aadhaar number: after an Aadhaar key, or grouped 4-4-4 with a valid Verhoeff check.",
+    "IN_PAN": "Indian Permanent Account Number, only after a PAN key.",
+    "DE_TAX_ID": "German tax id (Steuer-ID): after a key, or grouped 2-3-3-3 with a valid check digit.",
+    "FR_NIR": "French social security number (NIR): after a key, or with a valid control key.",
+    "ES_NIF": "Spanish DNI/NIF number: after a key, or with a valid check letter.",
+    "ES_NIE": "Spanish foreigner identity number (NIE): after a key, or with a valid check letter.",
+    "IT_FISCAL_CODE": "Italian codice fiscale: after a key, or with a valid check character.",
+    "US_PASSPORT": "Passport number after a passport key (US layouts; other countries' numbers too).",
+    "US_DRIVER_LICENSE": "Driver's licence number after a licence key (US state layouts; other countries' too).",
+    "MEDICAL_RECORD": "Medical record number or patient id after a key (MRN, patient ID, UHID, NHC, ...).",
 }
 
 ENTITY_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]{1,47}$")

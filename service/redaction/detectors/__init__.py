@@ -6,6 +6,7 @@ from service.redaction.detectors.base import Candidate, PatternRecognizer, Recog
 from service.redaction.detectors.contact import EMAIL, URL
 from service.redaction.detectors.crypto import CRYPTO
 from service.redaction.detectors.dates import DOB
+from service.redaction.detectors.ids import NATIONAL_IDS
 from service.redaction.detectors.names import PersonRecognizer
 from service.redaction.detectors.network import MAC, IPv6Recognizer
 from service.redaction.detectors.numbers import DigitRunRecognizer, IbanRecognizer
@@ -17,5 +18,5 @@ __all__ = ["Candidate", "PatternRecognizer", "Recognizer", "ScanContext", "defau
 def default_recognizers() -> list[Recognizer]:
     return [
         EMAIL, URL, DigitRunRecognizer(), IbanRecognizer(), IPv6Recognizer(), MAC,
-        CRYPTO, TOKENS, PEM, ASSIGNMENTS, DOB, PersonRecognizer(),
+        CRYPTO, TOKENS, PEM, ASSIGNMENTS, DOB, PersonRecognizer(), NATIONAL_IDS,
     ]

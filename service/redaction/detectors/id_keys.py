@@ -1,0 +1,147 @@
+"""Key phrases that name an identifier, in the languages of the supported locales, compiled for ids.py.
+
+A phrase is written naturally ("driver's license", "número de pasaporte", "आधार"); it is folded the
+way the scanned view is (normalize: accents and combining marks go) and compiled to a lower-case regex
+whose words may be joined by up to three of space, '_', '-', '.', or apostrophe, or by nothing, so the
+same phrase matches prose ("passport number"), keys (`passport_number`, `passportNumber`, `dl-no`) and
+headers. A phrase may end in a plural `s` and one suffix word (number, no, id, ...). A phrase marked
+"~" is weak (an ordinary word or a key other identifiers share: "uid", "tin", "cf", "ssn"): after it a
+value must pass its checksum; after a strong key a value of the right shape is taken even when its
+checksum fails (a mistyped or made-up Aadhaar after "Aadhaar:" is still meant as one).
+
+Gates: every phrase has a head, the first [a-z]+ word of its folded form, and the concatenation of all
+its words (with and without a suffix) is a head too (camelCase keys are one lower-case word). A text
+whose word set (ScanContext.words) meets no head of any kind is skipped without any scan. Phrases whose
+folded form does not start with [a-z]{2,} (Devanagari, "n°") have a substring gate instead, tested only
+on texts that are not pure ASCII (where alone they can occur).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.redaction.normalize import normalize
+
+SUFFIXES = ("number", "numbers", "num", "nbr", "no", "nos", "nr", "nummer", "numero", "id", "ids", "card",
+            "code", "details")
+_SEP = r"[\s_\-.'’]{0,3}"
+# camelCase keys are one lower-case word: the common ones ("passportNumber", "patientId") are heads; a
+# short list keeps the head set small (the word-set gate runs on every text)
+_CAMEL_SUFFIXES = ("number", "no", "nr", "num", "id")
+
+# Words skipped between a key and its value ("passport number is", "NHS no.:", "Aadhaar card no").
+FILLERS = frozenset(
+    "number numbers num nbr no nos nr n n° no. nummer numero id ids is was are ist est es e the my his her "
+    "their your our card carte karte tarjeta tessera code codigo codice de del di du des d la le el il da der "
+    "of value val details detail us usa uk gb in de fr es it nhs holder".split()
+)
+
+KEYS: dict[str, tuple[str, ...]] = {
+    "US_PASSPORT": (
+        "passport", "passport book", "passport card", "pass no", "pass nr", "passnummer", "reisepass",
+        "reisepassnummer", "passeport", "numero de passeport", "pasaporte", "numero de pasaporte",
+        "passaporto", "numero di passaporto", "पासपोर्ट",
+    ),
+    "US_DRIVER_LICENSE": (
+        "driver's license", "drivers license", "driver license", "driver's licence", "drivers licence",
+        "driver licence", "driving license", "driving licence", "driver's lic", "driver lic", "dl", "dln",
+        "führerschein", "fuehrerschein", "führerscheinnummer", "permis de conduire", "licencia de conducir",
+        "licencia de manejo", "carnet de conducir", "permiso de conducir", "patente di guida",
+        "ड्राइविंग लाइसेंस",
+    ),
+    "IN_PAN": ("pan", "pan card", "permanent account number", "पैन", "पैन कार्ड"),
+    "MEDICAL_RECORD": (
+        "mrn", "medical record", "medical records", "med rec", "medical rec",
+        "patient id", "patient identifier", "patient number", "patient no", "patient nr", "patient ref",
+        "hospital number", "hospital no", "hospital id", "chart number", "chart no", "chart id",
+        "health record number", "health record", "ehr id", "emr id", "emr number", "uhid", "opd no", "ipd no",
+        "patientennummer", "patienten id", "patientenid", "fallnummer", "krankenaktennummer",
+        "dossier medical", "dossier patient", "numero de dossier", "numero patient", "numero de patient",
+        "identifiant patient", "historia clinica", "numero de historia", "nhc", "numero de paciente",
+        "expediente medico", "expediente clinico", "cartella clinica", "numero di cartella",
+        "codice paziente", "numero paziente", "numero di cartella clinica",
+        "numero de historia clinica",
+    ),
+    "UK_NHS": ("nhs", "nhs number", "national health service number", "nhs no"),
+    "IN_AADHAAR": ("aadhaar", "aadhar", "adhaar", "adhar", "aadhaar card", "~uid", "uidai", "uid number",
+                   "आधार", "आधार संख्या", "आधार नंबर"),
+    "DE_TAX_ID": (
+        "steuer id", "steuerid", "steuer idnr", "steueridnr", "steuer identifikationsnummer",
+        "steueridentifikationsnummer", "steuerliche identifikationsnummer", "~identifikationsnummer", "idnr",
+        "~steuernummer", "~tax id", "~tax identification number", "~taxpayer id", "~tin",
+    ),
+    "FR_NIR": (
+        "nir", "numero de securite sociale", "securite sociale", "secu", "numero secu", "insee", "numero insee",
+        "carte vitale", "n° de securite sociale", "n° secu",
+    ),
+    "ES_ID": (
+        "dni", "nif", "nie", "~tie", "documento nacional de identidad", "~numero de identidad",
+        "~numero de identificacion", "numero de identificacion fiscal", "~documento de identidad",
+        "numero de identidad de extranjero",
+    ),
+    "IT_FISCAL_CODE": ("codice fiscale", "codicefiscale", "cod fiscale", "cod fisc", "~cf", "fiscal code",
+                       "~tax code", "italian tax code"),
+    # generic keys: any identifier with a valid checksum after them
+    "NATIONAL_ID": ("~national id", "~national identification number", "~national identity number",
+                    "~identity number", "~identification number", "~personal id", "~personal number",
+                    "~citizen id", "~ssn", "~social security number", "~tax id", "~tax number", "~tin",
+                    "~numero d'identification", "~personalnummer", "~codice identificativo"),
+}
+
+
+def fold(phrase: str) -> str:
+    return normalize(phrase).text.lower()
+
+
+def _phrase_re(folded: str) -> str:
+    words = [w for w in re.split(r"[\s_\-.'’]+", folded) if w]
+    return _SEP.join(re.escape(w) for w in words)
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """The compiled keys of one kind: `key_re.match(lower_text, hit)` consumes a whole key (plus an
+    optional plural s and suffix word); `strong_re` does the same for the unambiguous keys only (None if
+    the kind has none); `near_re.search(before)` finds any key anywhere in a short window."""
+
+    heads: frozenset[str]
+    substrings: tuple[str, ...]
+    key_re: re.Pattern[str]
+    strong_re: re.Pattern[str] | None
+    near_re: re.Pattern[str]
+
+
+def _alternation(alts: list[str]) -> str:
+    return "(?:" + "|".join(sorted(alts, key=len, reverse=True)) + ")"
+
+
+def compile_keys(phrases: tuple[str, ...]) -> KeySet:
+    heads: set[str] = set()
+    subs: list[str] = []
+    alts: list[str] = []
+    strong: list[str] = []
+    for p in phrases:
+        weak = p.startswith("~")
+        f = fold(p.lstrip("~"))
+        alts.append(_phrase_re(f))
+        if not weak:
+            strong.append(alts[-1])
+        words = re.findall(r"[a-z]+", f)
+        if re.match(r"[a-z]{2,}", f):
+            heads.add(words[0])
+            concat = "".join(words)
+            heads.add(concat)
+            heads.update(concat + s for s in _CAMEL_SUFFIXES)
+        else:
+            subs.append(f.split()[0] if f.split() else f)
+    tail = r"s?(?:" + _SEP + "(?:" + "|".join(SUFFIXES) + r"))?(?![a-z])"
+    key_re = re.compile(_alternation(alts) + tail)
+    strong_re = re.compile(_alternation(strong) + tail) if strong else None
+    near_re = re.compile(r"(?<![a-z0-9])" + _alternation(alts) + r"(?![a-z])")
+    return KeySet(frozenset(heads), tuple(dict.fromkeys(subs)), key_re, strong_re, near_re)
+
+
+COMPILED: dict[str, KeySet] = {kind: compile_keys(phrases) for kind, phrases in KEYS.items()}
+ALL_HEADS: frozenset[str] = frozenset().union(*(k.heads for k in COMPILED.values()))
+ALL_SUBSTRINGS: tuple[str, ...] = tuple(dict.fromkeys(s for k in COMPILED.values() for s in k.substrings))
