@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from bisect import bisect_left, bisect_right
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext, byte_classes
 
@@ -55,47 +56,115 @@ def _local_start(text: str, lmap: bytes | None, a: int) -> int:
     return -1 if p == lo and p > 0 and text[p - 1] in _LOCAL_CHARS else p
 
 
+_DOMAIN_MAP = byte_classes({"d": string.ascii_letters + string.digits + ".-"})
+_DOMAIN_RUN = re.compile(r"[A-Za-z0-9.-]*")
+_AT = re.compile("@")
+# What must follow an '@' that a match of EMAIL_RE goes through (even one cut short by a window's end):
+# a first label and its dot, then a letter or digit. No other '@' fits in it, so finditer sees them all.
+_AT_DOMAIN = re.compile(r"@[ \t]?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.[A-Za-z0-9]")
+
+
 class EmailRecognizer(Recognizer):
     """EMAIL_RE run in a window around each '@' ([at-72, at+260), the window bounding the cost of a
-    pathological text). Rather than letting the regex try every position of the window, it is tried
-    only at the one start per '@' in the window where a match can begin (`_local_start`), leftmost
-    first and past the previous match: the same matches a scan of the window finds."""
+    pathological text), tried only at the one start per '@' where a match can begin (`_local_start`),
+    leftmost first and past the previous match: the same matches a scan of each window finds.
+
+    Linear on any text, with no per-window rescan: only '@'s followed by a label and a dot can carry a
+    match (`_AT_DOMAIN`), and each of their starts is matched once against the whole text. That answer
+    holds in every window whose end lies past the last character the match can read (the first one
+    after the domain-name run that follows the '@'); since the next '@' ends that run, only the last
+    start of a window can read past its end, and only that one is matched again with the window's end.
+    A window then steps through the starts that matched, run by run (see `find`); windows holding no
+    candidate '@' are skipped by bisection."""
 
     name = "email"
     entities = ("EMAIL_ADDRESS",)
 
     def find(self, ctx: ScanContext) -> list[Candidate]:
         text = ctx.text
-        at = text.find("@")
-        if at < 0:
+        if "@" not in text:
+            return []
+        n = len(text)
+        lmap = ctx.ascii_map(_LOCAL_MAP)
+        dmap = ctx.ascii_map(_DOMAIN_MAP)
+        cats: list[int] = []  # the '@'s a match can go through, ascending
+        starts: list[int] = []  # the start such a match must have (-1: none)
+        reads: list[int] = []  # the last position such a match can read
+        ok_starts: list[int] = []  # starts that match with the whole text as their window, ascending
+        ok_index: list[int] = []  # their index in `cats`
+        ok_match: list[re.Match[str]] = []
+        for h in _AT_DOMAIN.finditer(text):
+            at = h.start()
+            p = _local_start(text, lmap, at)
+            if p < 0:
+                continue
+            b = at + 2 if text[at + 1] in " \t" else at + 1
+            if dmap is not None:
+                r = dmap.find(b"~", b)
+                r = n if r < 0 else r
+            else:
+                r = _DOMAIN_RUN.match(text, b).end()
+            cats.append(at)
+            starts.append(p)
+            reads.append(r)
+            m = EMAIL_RE.match(text, p)
+            if m is not None:
+                ok_starts.append(p)
+                ok_index.append(len(cats) - 1)
+                ok_match.append(m)
+        if not cats:
             return []
         out: list[Candidate] = []
-        n = len(text)
+        m_ok = len(ok_starts)
+        ends = [m.end() for m in ok_match]  # ascending, like the starts: a match ends before the next '@'
+        # A window's matches follow a chain: from a match, the next one is the first start at or past its
+        # end. Where consecutive matches do not overlap (the usual case) the chain runs through consecutive
+        # entries; `stretch[j]` is the last entry of that run from j, so a window jumps run by run, and
+        # `next_ok[j]`, the first entry from j whose domain is no file extension, skips the ones never kept.
+        stretch = list(range(m_ok))
+        next_ok = [m_ok] * (m_ok + 1)
+        for j in range(m_ok - 1, -1, -1):
+            if j + 1 < m_ok and ok_starts[j + 1] >= ends[j]:
+                stretch[j] = stretch[j + 1]
+            next_ok[j] = j if ok_match[j].group("tld").lower() not in _NOT_TLD else next_ok[j + 1]
+        ats = [m.start() for m in _AT.finditer(text)]  # every '@' opens a window unless already covered
         covered = -1
-        lmap = ctx.ascii_map(_LOCAL_MAP)
-        while at >= 0:
-            if at >= covered:
-                lo = max(0, at - 72)
-                hi = min(n, at + 260)
-                starts = []
-                a = text.find("@", lo, hi)
-                while a >= 0:
-                    p = _local_start(text, lmap, a)
-                    if p >= lo:
-                        starts.append(p)
-                    a = text.find("@", a + 1, hi)
-                last = lo
-                for p in starts:  # ascending: each start lies before its own '@'
-                    if p < last:
-                        continue
-                    m = EMAIL_RE.match(text, p, hi)
-                    if m is None:
-                        continue
-                    last = m.end()
-                    if last > covered and m.group("tld").lower() not in _NOT_TLD:
-                        out.append((p, last, 1.0, "EMAIL_ADDRESS"))
-                        covered = last
-            at = text.find("@", at + 1)
+        i = 0
+        while i < len(ats):
+            at = ats[i]
+            if at < covered:
+                i = bisect_left(ats, covered, i)
+                continue
+            lo = max(0, at - 72)
+            hi = min(n, at + 260)
+            c0 = bisect_left(cats, lo)
+            if c0 == len(cats):
+                break  # no candidate '@' at or after this window
+            if cats[c0] >= hi:  # no candidate '@' in this window: go to the first window that holds cats[c0]
+                i = bisect_right(ats, cats[c0] - 260, i + 1)
+                continue
+            i += 1
+            kl = bisect_left(cats, hi) - 1  # the window's last candidate '@'
+            again = hi < n and reads[kl] >= hi and starts[kl] >= lo  # its match may depend on the window end
+            limit = bisect_left(ok_index, kl if again else kl + 1)  # entries of this window: below `limit`
+            last = lo
+            j = bisect_left(ok_starts, lo)
+            while j < limit:
+                s = min(stretch[j], limit - 1)
+                x = next_ok[max(j, bisect_right(ends, covered))]
+                while x <= s:  # ends ascend: once one is past `covered`, every later one is
+                    out.append((ok_starts[x], ends[x], 1.0, "EMAIL_ADDRESS"))
+                    covered = ends[x]
+                    x = next_ok[x + 1]
+                last = ends[s]
+                if s < stretch[j]:
+                    break
+                j = bisect_left(ok_starts, last, s + 1)
+            if again and starts[kl] >= last:
+                m = EMAIL_RE.match(text, starts[kl], hi)
+                if m is not None and m.end() > covered and m.group("tld").lower() not in _NOT_TLD:
+                    out.append((m.start(), m.end(), 1.0, "EMAIL_ADDRESS"))
+                    covered = m.end()
         return out
 
 
@@ -121,9 +190,18 @@ _TRAILING = ".,;:!?)]}'\"*"
 
 
 def _trim(text: str, s: int, e: int) -> int:
+    """Drop trailing punctuation, but not a ")" that closes a "(" of the URL. The parentheses are counted
+    once (not per character dropped, which made a run of ")" quadratic); only ")" changes the counts."""
+    if e <= s or text[e - 1] not in _TRAILING:
+        return e
+    opened = closed = -1
     while e > s and text[e - 1] in _TRAILING:
-        if text[e - 1] == ")" and text.count("(", s, e) >= text.count(")", s, e):
-            break
+        if text[e - 1] == ")":
+            if opened < 0:
+                opened, closed = text.count("(", s, e), text.count(")", s, e)
+            if opened >= closed:
+                break
+            closed -= 1
         e -= 1
     return e
 
@@ -162,6 +240,11 @@ class UrlRecognizer(Recognizer):
                 if e - s > 7:
                     out.append((s, e, 0.85, "URL"))
         done = -1
+        # Hints in one run of host-name characters share its start and so its match: the walk back stops
+        # at the previous hint's position (whose start is known) and the match is reused, so a long run
+        # with many hints ("_x.com.com.com...") costs one walk and one match, not one per hint.
+        prev_i = prev_j = memo_j = -1
+        memo_m: re.Match[str] | None = None
         for h in _TLD_HINT.finditer(text):
             i = h.start()
             if i < done or text[i + 1:h.end()].lower() not in _TLD_SET:
@@ -169,9 +252,15 @@ class UrlRecognizer(Recognizer):
             j = i
             while j > 0 and (text[j - 1].isalnum() or text[j - 1] in ".-"):
                 j -= 1
+                if j == prev_i:
+                    j = prev_j
+                    break
+            prev_i, prev_j = i, j
             if j == i or (j > 0 and text[j - 1] in "@_/") or (j > 2 and text[j - 3:j] == "://"):
                 continue
-            m = BARE_URL_RE.match(text, j)
+            if j != memo_j:
+                memo_j, memo_m = j, BARE_URL_RE.match(text, j)
+            m = memo_m
             if m is None:
                 continue
             s = m.start()

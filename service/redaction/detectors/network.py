@@ -22,6 +22,7 @@ IPV6_RE = re.compile(
 _HEX = frozenset("0123456789abcdefABCDEF")
 _HEX_CLASSES = byte_classes({"h": "0123456789abcdefABCDEF", ":": ":", "-": "-"})
 _V6_HINT = re.compile(rb":h{0,4}:")  # on the class map: "X:Y:" with Y of 0-4 hex digits
+_HEX_RUN = re.compile(r"[0-9A-Fa-f:]*")
 _V6_TRIGGER = re.compile(r":(?=[^:]{0,4}:)")  # a colon with another one at most five characters on
 _V6_CONTEXT = re.compile(r"(?:\bip|ipv6|address|addr|host|server|client|route|peer|gateway|dns)\W{0,12}$")
 
@@ -52,7 +53,9 @@ class IPv6Recognizer(Recognizer):
                 matches.append(m)
                 done = m.end()
             else:
-                done = i + 1
+                # No later trigger of this run of hex digits and colons can match: its start (the only
+                # place the lookbehind allows) was just tried, or lies more than five characters back.
+                done = _HEX_RUN.match(text, i).end()
         for m in matches:
             raw = m.group()
             addr = raw.split("/", 1)[0].split("%", 1)[0]
@@ -60,20 +63,20 @@ class IPv6Recognizer(Recognizer):
                 colons = addr.count(":")
                 if colons != 7 and not (colons == 6 and "." in addr):
                     continue  # without "::" only eight groups (or six and a dotted quad) parse
+            groups = [g for g in addr.split(":") if g]
+            if len(groups) < 2 or sum(len(g) for g in groups) < 5:
+                continue  # (checked before parsing, which costs far more: "a::" repeated)
             try:
                 ip = ipaddress.IPv6Address(addr)
             except ValueError:
                 continue
-            groups = [g for g in addr.split(":") if g]
-            if ip.is_unspecified or len(groups) < 2:
+            if ip.is_unspecified:
                 continue
             full = "::" not in addr
             if not full and len(groups) < 3 and not _V6_CONTEXT.search(ctx.context_before(m.start(), 30)):
                 # a::b, dead::beef, std-free C++ — short compressed forms need a hint
                 if not addr.lower().startswith(("fe80", "fd", "fc", "2001", "2a0", "2600", "2400", "ff0")):
                     continue
-            if sum(len(g) for g in groups) < 5:
-                continue
             out.append((m.start(), m.end(), 0.95 if full or len(groups) >= 3 else 0.75, "IP_ADDRESS"))
         return out
 

@@ -14,6 +14,7 @@ import base64
 import json
 import re
 import string
+from bisect import bisect_left
 
 from service.redaction.detectors.base import (
     Candidate, PatternRecognizer, Recognizer, ScanContext, byte_classes, class_runs)
@@ -109,8 +110,51 @@ TOKENS = TokenRecognizer(name="tokens", entity="SECRET", pattern=TOKEN_RE, valid
 PEM_RE = re.compile(
     r"-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----"
     r"(?:[\s\S]*?-----END \1-----|[A-Za-z0-9+/=:\s,.-]*)"
-)
-PEM = PatternRecognizer(name="pem", entity="SECRET", pattern=PEM_RE, gate=("PRIVATE KEY",), score=1.0)
+)  # the reference: PemRecognizer finds exactly what PEM_RE.finditer finds
+_PEM_LABEL = r"((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----"
+_PEM_BEGIN = re.compile(r"-----BEGIN " + _PEM_LABEL)
+_PEM_END = re.compile(r"-----END " + _PEM_LABEL)
+_PEM_BODY = re.compile(r"[A-Za-z0-9+/=:\s,.-]*")
+
+
+class PemRecognizer(Recognizer):
+    """PEM private keys: a header up to its END line, or up to where base64 stops without one.
+
+    PEM_RE's lazy search for the END line runs to the end of the text for every header that has
+    none, so headers without END lines cost quadratic time; here every END line is indexed once
+    (by label; at most one label fits at a given position) and each header looks its END up."""
+
+    name = "pem"
+    entities = ("SECRET",)
+
+    def find(self, ctx: ScanContext) -> list[Candidate]:
+        text = ctx.text
+        if "PRIVATE KEY" not in text:
+            return []
+        ends: dict[str, list[int]] = {}
+        y = text.find("-----END ")
+        while y >= 0:
+            m = _PEM_END.match(text, y)
+            if m is not None:
+                ends.setdefault(m.group(1), []).append(y)
+            y = text.find("-----END ", y + 1)
+        out: list[Candidate] = []
+        b = text.find("-----BEGIN ")
+        while b >= 0:
+            m = _PEM_BEGIN.match(text, b)
+            if m is None:
+                b = text.find("-----BEGIN ", b + 1)
+                continue
+            label, h = m.group(1), m.end()
+            at = ends.get(label, ())
+            k = bisect_left(at, h)
+            e = at[k] + len(label) + 14 if k < len(at) else _PEM_BODY.match(text, h).end()  # 14: "-----END " "-----"
+            out.append((b, e, 1.0, "SECRET"))
+            b = text.find("-----BEGIN ", e)
+        return out
+
+
+PEM = PemRecognizer()
 
 _KEY_NAMES = (
     r"password|passwd|passwort|mot de passe|contrase[nñ]a|pass|pwd|passphrase|secret|client[_ -]?secret|"
@@ -124,7 +168,83 @@ ASSIGN_RE = re.compile(
     r"(?:\s*(?:[:=]|=>|:=|->)\s*|\s+(?:is|was|=)\s+(?:now\s+)?|\s+)"
     r"(?P<q>['\"`]?)(?P<val>[^\s'\"`,;]{4,200})",
     re.IGNORECASE,
+)  # the reference: `_assign_match` returns the tail of what ASSIGN_RE.match returns, in linear time
+
+# ASSIGN_RE split at its key name. The prefix hands the name any start after one of its separators,
+# latest first; the alternatives of the name are tried in ASSIGN_RE's order (optional parts expanded,
+# longer form first); the suffix never needs to give anything back, since the tail cannot start where
+# a suffix segment could stop (before a letter or digit, or before a [_.-] that a letter or digit follows).
+_PREFIX = re.compile(r"(?:[A-Za-z0-9]+[_.-])*", re.IGNORECASE)
+_SEP = re.compile(r"[_.-]")
+_SEGMENT = re.compile(r"[_.-][A-Za-z0-9]+", re.IGNORECASE)
+_TAIL = re.compile(
+    r"['\"]?(?:\s*(?:[:=]|=>|:=|->)\s*|\s+(?:is|was|=)\s+(?:now\s+)?|\s+)"
+    r"(?P<q>['\"`]?)(?P<val>[^\s'\"`,;]{4,200})",
+    re.IGNORECASE,
 )
+_NAME_FORMS = (
+    "password", "passwd", "passwort", "mot de passe", "contrase[nñ]a", "pass", "pwd", "passphrase", "secret",
+    "client[_ -]?secret", "secret[_ -]?key", "api[_ -]?key", "apikey", "api[_ -]?token", "access[_ -]?key[_ -]?id",
+    "access[_ -]?key", "aws[_ -]?secret[_ -]?access[_ -]?key", "access[_ -]?token", "auth[_ -]?token",
+    "refresh[_ -]?token", "bearer", "private[_ -]?key", "token", "credentials", "credential", "db[_ -]?password",
+    "db[_ -]?pass", "pin",
+)
+_NAME_ANY = re.compile(r"(?:" + _KEY_NAMES + r")", re.IGNORECASE)
+
+
+def _names_by_first_char() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The name forms, keyed by every character that can start one under IGNORECASE (ſ reads s)."""
+    out: dict[str, list[re.Pattern[str]]] = {}
+    for form in _NAME_FORMS:
+        pat = re.compile(form, re.IGNORECASE)
+        first = form[0]
+        for c in {first, first.upper(), *("\u017f" if first == "s" else "")}:
+            out.setdefault(c, []).append(pat)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+_NAMES_AT = _names_by_first_char()
+
+
+def _assign_match(text: str, i: int, chain: dict[int, int], tails: dict[int, re.Match[str] | None]
+                  ) -> re.Match[str] | None:
+    """The tail match (separator and value) of ASSIGN_RE.match(text, i), or None.
+
+    ASSIGN_RE backtracks through every separator of a long identifier and, at each, runs its suffix to
+    the end of it: quadratic in a run like "key-key-...". Here each name start is tried once, suffix ends
+    are shared through `chain` and tail matches through `tails` (both per text), so a text costs time
+    linear in its length however its identifiers are built."""
+    pre = _PREFIX.match(text, i).end()
+    starts = [m.end() for m in _SEP.finditer(text, i, pre)]
+    starts.reverse()
+    starts.append(i)
+    for p in starts:
+        if _NAME_ANY.match(text, p) is None:
+            continue
+        for name in _NAMES_AT.get(text[p], ()):
+            nm = name.match(text, p)
+            if nm is None:
+                continue
+            pos, path = nm.end(), []
+            while pos not in chain:
+                path.append(pos)
+                seg = _SEGMENT.match(text, pos)
+                if seg is None:
+                    chain[pos] = pos
+                    break
+                pos = seg.end()
+            e = chain[pos]
+            for q in path:
+                chain[q] = e
+            if e in tails:
+                t = tails[e]
+            else:
+                t = tails[e] = _TAIL.match(text, e)
+            if t is not None:
+                return t
+    return None
+
+
 _ASSIGN_WORDS = frozenset(
     "password passwd passwort pass pwd passphrase secret secrets key keys apikey token tokens bearer credential "
     "credentials contrase contrasena pin mot passe db dbpass dbpassword accesskey secretkey apitoken authtoken "
@@ -142,6 +262,7 @@ _PLACEHOLDER = re.compile(
 )
 # a value needs a digit or symbol, or mixed case, unless it follows an explicit = or :
 _WORDY = re.compile(r"^[a-z]+$")
+_IDENT_RUN = re.compile(r"[\w.-]*")  # what the walk back to an identifier's start crosses (isalnum, _ . -)
 
 
 class AssignmentRecognizer(Recognizer):
@@ -154,16 +275,17 @@ class AssignmentRecognizer(Recognizer):
         low = ctx.lower
         out: list[Candidate] = []
         text = ctx.text
-        last_end = -1
+        last_end = run_end = -1
+        chain: dict[int, int] = {}
+        tails: dict[int, re.Match[str] | None] = {}
         for h in _KEY_HINT.finditer(low):
             i = h.start()
-            if i < last_end:
-                continue
+            if i < last_end or i < run_end:
+                continue  # inside a value already taken, or in the identifier just tried (same answer)
+            run_end = _IDENT_RUN.match(low, i).end()
             while i > 0 and (low[i - 1].isalnum() or low[i - 1] in "_.-"):
                 i -= 1  # back to the start of the identifier (db_password, apiKey)
-            if i > 0 and low[i - 1] in "'\"`$":
-                pass
-            m = ASSIGN_RE.match(text, i)
+            m = _assign_match(text, i, chain, tails)
             if m is None:
                 continue
             last_end = m.end()
