@@ -4,7 +4,8 @@ this project did not write, generated at run time with a seed of our choosing.
   a  presidio-evaluator's PresidioSentenceFaker (bundled templates and person records), labels mapped to ours
   b  values from mimesis / Faker in many locales, in genres our own corpus does not use (bench/independent_genres)
   c  the values of a and b transformed by the failure classes of the issue (bench/independent_obfuscate)
-  d  PII-free paragraphs of Python's own documentation (pydoc_data), for false positives
+  d  PII-free texts for false positives: Python's documentation (pydoc_data topics, standard-library docstrings)
+     and mimesis's sample text in four languages
 
 Needs the bench extra: pip install -e '.[bench]'. Nothing is downloaded at run time.
 
@@ -31,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.independent_corpora import presidio_evaluator_corpus, pii_free_corpus  # noqa: E402
 from bench.independent_genres import genre_corpus  # noqa: E402
 from bench.independent_obfuscate import obfuscated_corpus  # noqa: E402
-from bench.independent_score import (OURS, Ours, Presidio, _gold_chars, label_notes, run, score_clean,  # noqa: E402
+from bench.independent_score import (OURS, Ours, Presidio, gold_chars, label_notes, run, score_clean,  # noqa: E402
                                      score_labelled, throughput)
 
 
@@ -187,7 +188,7 @@ def _write_misses(path: str, corpora: dict, preds: dict, names: list[str]) -> No
                     cov = {i for a, b, *_ in p for i in range(a, b)}
                     found = [(s.text[a:b], raw) for a, b, raw, _t in p]
                     for a, b, t in s.spans:
-                        chars = _gold_chars(s.text, a, b, t)
+                        chars = gold_chars(s.text, a, b, t)
                         if t != "OTHER" and chars and not all(i in cov for i in chars):
                             fh.write(json.dumps({"engine": e, "corpus": k, "genre": s.genre, "kind": "leak", "type": t,
                                                  "value": s.text[a:b], "found": found, "text": s.text},

@@ -1,6 +1,6 @@
-"""Corpora for bench/independent.py that this project did not write: presidio-evaluator sentences (a) and
-PII-free texts (d): documentation shipped with Python and mimesis's sample text. The genre corpus (b) and its obfuscated copy (c)
-are in bench/independent_genres.py.
+"""Corpora for bench/independent.py that this project did not write: presidio-evaluator sentences (a) and PII-free
+texts (d): documentation shipped with Python and mimesis's sample text. The genre corpus (b) and its obfuscated
+copy (c) are in bench/independent_genres.py and bench/independent_obfuscate.py.
 
 Every sample is a text plus gold spans. A gold span's type is one of our entity names, or OTHER for a labelled
 value we have no entity for (organisations, cities, countries, titles, generic dates...): OTHER spans are never
@@ -53,6 +53,14 @@ class Builder:
     def pii(self, value: str, etype: str) -> None:
         self.spans.append((self.n, self.n + len(value), etype))
         self.add(value)
+
+    def seq(self, *parts: str | tuple[str, str]) -> None:
+        """Carrier strings and (value, type) pairs, in order."""
+        for part in parts:
+            if isinstance(part, tuple):
+                self.pii(*part)
+            else:
+                self.add(part)
 
     def sample(self, corpus: str, genre: str, **meta) -> Sample:
         return Sample("".join(self.parts), self.spans, corpus, genre, meta)

@@ -35,6 +35,7 @@ class Values:
         from presidio_evaluator.data_generator.faker_extensions import UsDriverLicenseProvider
 
         self.r = random.Random(seed)
+        random.seed(seed)  # presidio-evaluator's driver-licence provider draws from the global `random`
         self.mim = {loc: Generic(Locale(loc), seed=seed + i) for i, (loc, _) in enumerate(LOCALES)
                     if not loc.startswith("faker:")}
         self.mim_en = Generic(Locale.EN, seed=seed + 100)
@@ -89,66 +90,61 @@ def _html_table(v: Values, r, b):
     rows = [v.record() for _ in range(r.randint(1, 3))]
     b.add("<table>\n  <tr><th>Name</th><th>Email</th><th>Phone</th><th>DOB</th></tr>\n")
     for x in rows:
-        b.add("  <tr><td>"); b.pii(x["name"], "PERSON"); b.add("</td><td>"); b.pii(x["email"], "EMAIL_ADDRESS")
-        b.add("</td><td>"); b.pii(x["phone"], "PHONE_NUMBER"); b.add("</td><td>"); b.pii(x["dob"], "DATE_OF_BIRTH")
-        b.add("</td></tr>\n")
+        b.seq("  <tr><td>", (x["name"], "PERSON"), "</td><td>", (x["email"], "EMAIL_ADDRESS"), "</td><td>",
+              (x["phone"], "PHONE_NUMBER"), "</td><td>", (x["dob"], "DATE_OF_BIRTH"), "</td></tr>\n")
     b.add("</table>")
 
 
 def _xml_record(v: Values, r, b):
     x = v.record()
     etype, val = x["nid"]
-    b.add(f'<?xml version="1.0"?>\n<customer id="{r.randint(1000, 99999)}">\n  <name>'); b.pii(x["name"], "PERSON")
-    b.add("</name>\n  <birthDate>"); b.pii(x["dob"], "DATE_OF_BIRTH")
-    b.add("</birthDate>\n  <address>\n    <street>"); b.pii(x["street"], "LOCATION")
-    b.add("</street>\n    <postalCode>"); b.pii(x["postcode"], "LOCATION")
-    b.add("</postalCode>\n    <city>"); b.pii(x["city"], OTHER)
-    b.add(f"</city>\n  </address>\n  <{etype.lower()}>"); b.pii(val, etype); b.add(f"</{etype.lower()}>\n</customer>")
+    tag = etype.lower()
+    b.seq(f'<?xml version="1.0"?>\n<customer id="{r.randint(1000, 99999)}">\n  <name>', (x["name"], "PERSON"),
+          "</name>\n  <birthDate>", (x["dob"], "DATE_OF_BIRTH"), "</birthDate>\n  <address>\n    <street>",
+          (x["street"], "LOCATION"), "</street>\n    <postalCode>", (x["postcode"], "LOCATION"),
+          "</postalCode>\n    <city>", (x["city"], OTHER), f"</city>\n  </address>\n  <{tag}>", (val, etype),
+          f"</{tag}>\n</customer>")
 
 
 def _csv_export(v: Values, r, b):
     b.add("id,full_name,email,phone,card_number,postcode\n")
-    for i in range(r.randint(2, 4)):
+    for _ in range(r.randint(2, 4)):
         x = v.record()
-        b.add(f"{r.randint(100, 9999)},"); b.pii(x["name"], "PERSON"); b.add(",")
-        b.pii(x["email"], "EMAIL_ADDRESS"); b.add(',"'); b.pii(x["phone"], "PHONE_NUMBER"); b.add('",')
-        b.pii(x["card"], "CREDIT_CARD"); b.add(","); b.pii(x["postcode"], "LOCATION"); b.add("\n")
+        b.seq(f"{r.randint(100, 9999)},", (x["name"], "PERSON"), ",", (x["email"], "EMAIL_ADDRESS"), ',"',
+              (x["phone"], "PHONE_NUMBER"), '",', (x["card"], "CREDIT_CARD"), ",", (x["postcode"], "LOCATION"), "\n")
 
 
 def _yaml_config(v: Values, r, b):
     x = v.record()
-    b.add("service:\n  name: billing\n  replicas: 3\nowner:\n  name: "); b.pii(x["name"], "PERSON")
-    b.add("\n  email: "); b.pii(x["email"], "EMAIL_ADDRESS")
-    b.add("\ndatabase:\n  host: "); b.pii(x["ip"], "IP_ADDRESS")
-    b.add("\n  port: 5432\n  api_key: "); b.pii(x["secret"], "SECRET"); b.add("\n")
+    b.seq("service:\n  name: billing\n  replicas: 3\nowner:\n  name: ", (x["name"], "PERSON"), "\n  email: ",
+          (x["email"], "EMAIL_ADDRESS"), "\ndatabase:\n  host: ", (x["ip"], "IP_ADDRESS"),
+          "\n  port: 5432\n  api_key: ", (x["secret"], "SECRET"), "\n")
 
 
 def _json_payload(v: Values, r, b):
     x = v.record()
     etype, val = x["nid"]
-    b.add('{"customer": {"first_name": "'); b.pii(x["first"], "PERSON"); b.add('", "last_name": "')
-    b.pii(x["last"], "PERSON"); b.add('", "dob": "'); b.pii(x["dob"], "DATE_OF_BIRTH")
-    b.add(f'", "{etype.lower()}": "'); b.pii(val, etype); b.add('"}, "payment": {"iban": "')
-    b.pii(x["iban"], "IBAN_CODE"); b.add('", "amount": ' + str(r.randint(5, 900)) + '}, "mobile": "')
-    b.pii(x["phone"], "PHONE_NUMBER"); b.add('"}')
+    b.seq('{"customer": {"first_name": "', (x["first"], "PERSON"), '", "last_name": "', (x["last"], "PERSON"),
+          '", "dob": "', (x["dob"], "DATE_OF_BIRTH"), f'", "{etype.lower()}": "', (val, etype),
+          '"}, "payment": {"iban": "', (x["iban"], "IBAN_CODE"), f'", "amount": {r.randint(5, 900)}}}, "mobile": "',
+          (x["phone"], "PHONE_NUMBER"), '"}')
 
 
 def _vcard(v: Values, r, b):
     x = v.record()
-    b.add("BEGIN:VCARD\nVERSION:3.0\nN:"); b.pii(x["last"], "PERSON"); b.add(";"); b.pii(x["first"], "PERSON")
-    b.add(";;;\nFN:"); b.pii(x["name"], "PERSON"); b.add("\nTEL;TYPE=cell:"); b.pii(x["phone"], "PHONE_NUMBER")
-    b.add("\nEMAIL:"); b.pii(x["email"], "EMAIL_ADDRESS"); b.add("\nADR;TYPE=home:;;"); b.pii(x["street"], "LOCATION")
-    b.add(";"); b.pii(x["city"], OTHER); b.add(";;"); b.pii(x["postcode"], "LOCATION")
-    b.add("\nBDAY:"); b.pii(x["dob"], "DATE_OF_BIRTH"); b.add("\nEND:VCARD")
+    b.seq("BEGIN:VCARD\nVERSION:3.0\nN:", (x["last"], "PERSON"), ";", (x["first"], "PERSON"), ";;;\nFN:",
+          (x["name"], "PERSON"), "\nTEL;TYPE=cell:", (x["phone"], "PHONE_NUMBER"), "\nEMAIL:",
+          (x["email"], "EMAIL_ADDRESS"), "\nADR;TYPE=home:;;", (x["street"], "LOCATION"), ";", (x["city"], OTHER),
+          ";;", (x["postcode"], "LOCATION"), "\nBDAY:", (x["dob"], "DATE_OF_BIRTH"), "\nEND:VCARD")
 
 
 def _email_headers(v: Values, r, b):
     x, y = v.record(), v.record()
-    b.add("From: "); b.pii(x["name"], "PERSON"); b.add(" <"); b.pii(x["email"], "EMAIL_ADDRESS")
-    b.add(">\nTo: "); b.pii(y["email"], "EMAIL_ADDRESS")
-    b.add(f"\nSubject: Re: invoice {r.randint(100, 999)}\nDate: Tue, 4 Mar 2025 09:1{r.randint(0, 9)}:00 +0000\n\n")
-    b.add(r.choice(["Paid, thanks.", "See attached.", "Can we move this to Thursday?"]) + "\n\n--\n")
-    b.pii(x["name"], "PERSON"); b.add("\nTel: "); b.pii(x["phone"], "PHONE_NUMBER"); b.add("\n")
+    b.seq("From: ", (x["name"], "PERSON"), " <", (x["email"], "EMAIL_ADDRESS"), ">\nTo: ",
+          (y["email"], "EMAIL_ADDRESS"),
+          f"\nSubject: Re: invoice {r.randint(100, 999)}\nDate: Tue, 4 Mar 2025 09:1{r.randint(0, 9)}:00 +0000\n\n",
+          r.choice(["Paid, thanks.", "See attached.", "Can we move this to Thursday?"]) + "\n\n--\n",
+          (x["name"], "PERSON"), "\nTel: ", (x["phone"], "PHONE_NUMBER"), "\n")
 
 
 def _chat_transcript(v: Values, r, b):
@@ -157,7 +153,7 @@ def _chat_transcript(v: Values, r, b):
              ("It is ", ("street", "LOCATION")), ("And a number to reach you?", None), ("", ("phone", "PHONE_NUMBER"))]
     for i, (txt, val) in enumerate(lines):
         who = x if i % 2 == 0 else y
-        b.add(f"[{10 + i // 3}:{r.randint(10, 59)}] "); b.pii(who["first"], "PERSON"); b.add(": " + txt)
+        b.seq(f"[{10 + i // 3}:{r.randint(10, 59)}] ", (who["first"], "PERSON"), ": " + txt)
         if val:
             b.pii(x[val[0]], val[1])
         b.add("\n")
@@ -169,22 +165,21 @@ def _syslog(v: Values, r, b):
         ts = f"Mar {r.randint(1, 28):2d} {r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}"
         k = r.random()
         if k < 0.25:
-            b.add(f"{ts} gw dhcpd: DHCPACK on "); b.pii(x["ip"], "IP_ADDRESS"); b.add(" to ")
-            b.pii(x["mac"], "MAC_ADDRESS"); b.add(" via eth0\n")
+            b.seq(f"{ts} gw dhcpd: DHCPACK on ", (x["ip"], "IP_ADDRESS"), " to ", (x["mac"], "MAC_ADDRESS"),
+                  " via eth0\n")
         elif k < 0.6:
-            b.add(f"{ts} {x['host']} sshd[{r.randint(100, 65000)}]: Accepted publickey for {x['user']} from ")
-            b.pii(x["ip"], "IP_ADDRESS"); b.add(f" port {r.randint(1024, 65000)} ssh2\n")
+            b.seq(f"{ts} {x['host']} sshd[{r.randint(100, 65000)}]: Accepted publickey for {x['user']} from ",
+                  (x["ip"], "IP_ADDRESS"), f" port {r.randint(1024, 65000)} ssh2\n")
         else:
-            b.add(f"{ts} mx1 postfix/smtp[{r.randint(100, 65000)}]: {r.randint(10**9, 10**10):X}: to=<")
-            b.pii(x["email"], "EMAIL_ADDRESS"); b.add(">, relay=none, status=deferred\n")
+            b.seq(f"{ts} mx1 postfix/smtp[{r.randint(100, 65000)}]: {r.randint(10**9, 10**10):X}: to=<",
+                  (x["email"], "EMAIL_ADDRESS"), ">, relay=none, status=deferred\n")
 
 
 def _sms_thread(v: Values, r, b):
     x, y = v.record(), v.record()
-    b.pii(x["first"], "PERSON"); b.add(" ("); b.pii(x["phone"], "PHONE_NUMBER"); b.add("): running late, sorry\n")
-    b.add("Me: np. send the wallet again?\n"); b.pii(x["first"], "PERSON"); b.add(": ")
-    b.pii(x["crypto"], "CRYPTO"); b.add("\nMe: ok. also ask "); b.pii(y["name"], "PERSON"); b.add(" to call ")
-    b.pii(y["phone"], "PHONE_NUMBER"); b.add("\n")
+    b.seq((x["first"], "PERSON"), " (", (x["phone"], "PHONE_NUMBER"), "): running late, sorry\n",
+          "Me: np. send the wallet again?\n", (x["first"], "PERSON"), ": ", (x["crypto"], "CRYPTO"),
+          "\nMe: ok. also ask ", (y["name"], "PERSON"), " to call ", (y["phone"], "PHONE_NUMBER"), "\n")
 
 
 GENRES = [_html_table, _xml_record, _csv_export, _yaml_config, _json_payload, _vcard, _email_headers,

@@ -43,7 +43,7 @@ def _alnum(text: str, a: int, b: int) -> list[int]:
 _AFFIXES = frozenset("md phd jr sr ii iii iv dds dvm esq rn cpa mba dr mr mrs ms miss prof".split())
 
 
-def _gold_chars(text: str, a: int, b: int, etype: str) -> list[int]:
+def gold_chars(text: str, a: int, b: int, etype: str) -> list[int]:
     if etype == "PERSON":
         toks = [(m.start() + a, m.end() + a) for m in re.finditer(r"\w+", text[a:b])]
         while toks and text[toks[-1][0]:toks[-1][1]].lower() in _AFFIXES and len(toks) > 1:
@@ -142,7 +142,7 @@ def score_labelled(samples: list[Sample], preds: list[list]) -> dict:
         for a, b, t in s.spans:
             if t == OTHER:
                 continue
-            chars = _gold_chars(s.text, a, b, t)
+            chars = gold_chars(s.text, a, b, t)
             if not chars:
                 continue
             d = per[t]
@@ -176,7 +176,8 @@ def score_labelled(samples: list[Sample], preds: list[list]) -> dict:
     tp = sum(d["tp"] for d in prec.values())
     fp = sum(d["fp"] for d in prec.values())
     person_scripts = {k: {"values": v, "leak_pct": 100.0 * lk / v} for k, (v, lk) in sorted(scripts.items())}
-    return {"per_type": dict(per), "precision": dict(prec), "person_leak_by_script": person_scripts, "values": values, "leaked": leaked,
+    return {"per_type": dict(per), "precision": dict(prec), "person_leak_by_script": person_scripts,
+            "values": values, "leaked": leaked,
             "leak_pct": 100.0 * leaked / values if values else 0.0, "tp_spans": tp, "fp_spans": fp,
             "precision_pct": 100.0 * tp / (tp + fp) if tp + fp else None, "out_of_scope_spans": out_of_scope}
 
@@ -198,7 +199,7 @@ def label_notes(samples: list[Sample]) -> dict:
                 continue
             v = s.text[a:b]
             notes["scored_values"] += 1
-            if len(_gold_chars(s.text, a, b, t)) != len(_alnum(s.text, a, b)):
+            if len(gold_chars(s.text, a, b, t)) != len(_alnum(s.text, a, b)):
                 notes["person_affix_ignored"] += 1
             if v != v.strip():
                 notes["edge_whitespace"] += 1
