@@ -13,7 +13,7 @@ from collections.abc import Iterable
 # When scores tie, the more specific recognizer names the span.
 PRIORITY = {
     "SECRET": 9, "CREDIT_CARD": 8, "IBAN_CODE": 8, "CRYPTO": 8, "US_SSN": 7, "EMAIL_ADDRESS": 7,
-    "IP_ADDRESS": 6, "MAC_ADDRESS": 6, "UK_NINO": 6, "PHONE_NUMBER": 5, "DATE_TIME": 4, "URL": 3,
+    "IP_ADDRESS": 6, "MAC_ADDRESS": 6, "UK_NINO": 6, "PHONE_NUMBER": 5, "DATE_OF_BIRTH": 4, "URL": 3,
     "PERSON": 2,
 }
 

@@ -42,7 +42,7 @@ class TestAnalyze:
     def test_entity_types_have_descriptions(self, engine):
         types = dict(engine.entity_types())
         for name in ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "URL",
-                     "CRYPTO", "SECRET", "PERSON", "DATE_TIME"):
+                     "CRYPTO", "SECRET", "PERSON", "DATE_OF_BIRTH"):
             assert types[name]
 
     def test_stack_trace_at_is_not_an_email(self, engine):

@@ -82,7 +82,7 @@ class TestRedact:
         items = (await redactor.client.get("/v1/entities", headers=bearer(redactor.token))).json()["items"]
         names = {i["entity_type"] for i in items}
         assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "PERSON",
-                "CRYPTO", "URL", "DATE_TIME", "SECRET"} <= names
+                "CRYPTO", "URL", "DATE_OF_BIRTH", "SECRET"} <= names
         assert all(i["description"] for i in items)
 
 

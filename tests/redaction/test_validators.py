@@ -190,6 +190,6 @@ class TestEmailUrlSecrets:
 
 class TestDateOfBirth:
     def test_only_in_birth_context(self, engine):
-        assert types_of(engine, "Date of birth: 12/03/1985") == [("DATE_TIME", "12/03/1985")]
-        assert types_of(engine, "born on March 4, 1990 in Ohio") == [("DATE_TIME", "March 4, 1990")]
+        assert types_of(engine, "Date of birth: 12/03/1985") == [("DATE_OF_BIRTH", "12/03/1985")]
+        assert types_of(engine, "born on March 4, 1990 in Ohio") == [("DATE_OF_BIRTH", "March 4, 1990")]
         assert types_of(engine, "Meeting on 12/03/1985 and deadline 2024-05-01") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.redaction.detectors.address import ADDRESS
 from service.redaction.detectors.base import Candidate, PatternRecognizer, Recognizer, ScanContext
 from service.redaction.detectors.contact import EMAIL, URL
 from service.redaction.detectors.crypto import CRYPTO
@@ -18,5 +19,5 @@ __all__ = ["Candidate", "PatternRecognizer", "Recognizer", "ScanContext", "defau
 def default_recognizers() -> list[Recognizer]:
     return [
         EMAIL, URL, DigitRunRecognizer(), IbanRecognizer(), IPv6Recognizer(), MAC,
-        CRYPTO, TOKENS, PEM, ASSIGNMENTS, DOB, PersonRecognizer(), NATIONAL_IDS,
+        CRYPTO, TOKENS, PEM, ASSIGNMENTS, DOB, ADDRESS, PersonRecognizer(), NATIONAL_IDS,
     ]

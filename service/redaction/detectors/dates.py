@@ -1,68 +1,169 @@
-"""DATE_TIME, only for dates of birth named as such (other dates and timestamps are not personal)."""
+"""DATE_OF_BIRTH: a date in a birth context (other dates and timestamps are not personal data).
+
+A date counts only after a birth cue, in en, de, fr, es, it, pt and nl: prose ("born on", "geboren am",
+"né le", "nacido el", "nato il", "nascido em", "geboren op"), labels and field keys (`Date of birth:`,
+`DOB 04/24/60`, `"dob": "1990-07-21"`, `birth_date=...`, `<dob>...</dob>`, `<birthDate value="..."/>`)
+and an answer after a question ("date of birth? It's 4/24/1960"). Between the cue and the date only a
+bounded filler may stand: separators, markup tags, a few small words ("is", "on", "am", "le", "it's"), a
+speaker label ("User:") and a place ("born in New York City on ..."); a full stop ends the context, so a
+date in a later sentence is not taken. A year alone ("born in 1960") is not redacted: it identifies
+nobody on its own and is what history and biographies are made of.
+
+Cost: one regex pass finds the cues (after a word-set gate), then ONE anchored, bounded match runs at
+each cue's end: no window is rescanned per cue, so the work is linear in the input on any input
+("born born born ...", "dob dob ...", long filler runs).
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 
-_MONTHS = (
-    r"jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|f[eé]v(?:rier)?|mar(?:ch|s|z)?|m[aä]rz|apr(?:il)?|avr(?:il)?|"
-    r"may|mai|june?|juin|juil(?:let)?|july?|aug(?:ust)?|ao[uû]t|sep(?:t(?:ember)?)?|oct(?:ober|obre)?|"
-    r"okt(?:ober)?|nov(?:ember|embre)?|dec(?:ember)?|d[eé]c(?:embre)?|dez(?:ember)?"
+_MONTH_NAMES = (
+    # en
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    # de
+    "januar jänner februar märz maerz mai juni juli oktober dezember mär mrz okt dez "
+    # fr
+    "janvier février fevrier mars avril juin juillet août aout septembre octobre novembre décembre decembre "
+    "janv févr fév fevr avr juil déc "
+    # es
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre "
+    "ene abr ago dic "
+    # it
+    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre gen mag giu lug set ott "
+    # pt
+    "janeiro fevereiro março marco maio junho julho setembro outubro novembro dezembro fev out "
+    # nl
+    "januari februari maart mei augustus mrt"
 )
+_MONTH_SET = frozenset(_MONTH_NAMES.split())
+# The month is any 3-10 letter word here and is checked against _MONTH_SET afterwards: one class run
+# instead of trying a hundred names (case-insensitively) at every position the match backtracks to.
+_M = r"[^\W\d_]{3,10}\.?"
+_ORD = r"(?:st|nd|rd|th|er|e|º|°)?"
+_YEAR = r"(?:\d{4}|'?\d{2})"
 _DATE = (
-    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-    r"|\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2,4}"
-    r"|\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?:" + _MONTHS + r")\.?,?\s+\d{4}"
-    r"|(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+    r"(?P<date>(?=\d)(?:"
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"                                   # 1960-04-24, 1960/04/24
+    r"|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"                        # 24.04.1960, 4/24/60
+    r"|\d{1,2} \d{1,2} \d{4}"                                          # 24 04 1960
+    r"|\d{1,2}" + _ORD + r"\.?[ \t]{0,2}(?:of[ \t]+|de[ \t]+)?[-/ ]?" + _M +  # 24 April 1960, 24-Apr-60,
+    r"(?:,?[ \t]{0,2}(?:de[ \t]+)?[-/ ]?" + _YEAR + r")?"              # 24 de abril de 1960, 24. April
+    r"|\d{8})"                                                         # 19600424 (validated below)
+    r"|(?=[^\W\d_])" + _M + r"[ \t]{0,2}[-/ ]?\d{1,2}" + _ORD +       # April 24th, 1960, Apr-24-1960
+    r"(?:,?[ \t]{0,2}[-/ ]?" + _YEAR + r")?"
+    r")(?![\d/.:-]\d)(?!\d)"
 )
-DOB_RE = re.compile(
-    r"(?:date\s+of\s+birth|birth\s*date|birthdate|birthday|\bd\.?o\.?b\b\.?|\bborn(?:\s+on)?|"
-    r"geburtsdatum|geboren(?:\s+am)?|\bgeb\.|n[ée]e?\s+le|date\s+de\s+naissance|"
-    r"fecha\s+de\s+nacimiento|nacid[oa]\s+el|data\s+di\s+nascita|nato\s+il|nata\s+il)"
-    r"[\s:=,\-–(]{0,6}(?:(?:is|was|on|am|le|el|il)\s+)?(?P<date>" + _DATE + r")",
-    re.IGNORECASE,
+
+# Filler between a cue and its date: one element per repetition, each element either one separator
+# character, one markup tag, one small word, a speaker label or a place; bounded, and no element can be
+# split two ways, so a failed match backtracks at most a few dozen steps.
+_FILLER = (
+    r"(?:[\s:=,;\-–—(\[{\"'`>?!*|#]"
+    r"|</?[a-z][\w:.-]{0,30}(?:\s[^<>]{0,100})?/?>"
+    r"|<"
+    r"|(?:is|was|were|on|am|le|el|il|em|op|den|the|of|it'?s|it|i|my|its|sure|yes|ok|okay|um|uh|well|value|"
+    r"val|approx|dia|día|date|o|a|à|be|been|he|she|they|we|you|are|de|da|do|du|del|der)(?![\w'])"
+    r"|(?-i:[A-Z][a-z]{0,11}):"
+    r"|(?:in|at|à|a|en|te|em|near|nel|nella)[ \t]+(?-i:[A-ZÀ-Ý][\w'.-]{1,30})"
+    r"(?:,?[ \t]+(?-i:[A-ZÀ-Ý][\w'.-]{1,30})){0,2}"
+    r"){0,40}"
+)
+_AFTER = re.compile(_FILLER + _DATE, re.IGNORECASE)
+
+# Cues, searched in the lower-cased view. Every cue starts with b, d, f, g or n: the lookahead lets the
+# scan skip any other position on one class test.
+_CUE = re.compile(
+    r"(?=[bdfgn])(?<![a-z0-9])(?:"
+    r"date[\s_.-]{0,3}of[\s_.-]{0,3}birth|dateofbirth|birth[\s_.-]{0,3}(?:date|day|dt)|birth|"
+    r"d\.[ ]?o\.[ ]?b\.?|dob|b-?day|born|"
+    r"geburtsdatum|geburtstag|geb\.?[ ]?datum|geboren|geb\.|"
+    r"date[\s_]de[\s_]naissance|naissance|n[ée]e?(?=[ \t]+(?:le|en|à|a)[ \t])|"
+    r"fecha[\s_]de[\s_]nacimiento|f\.[ ]?nac\.?|fec\.?[ ]?nac\.?|nacimiento|nacid[oa]|"
+    r"data[\s_]di[\s_]nascita|nascita|nat[oa](?=[ \t]+(?:il|a|ad|in|nel)[ \t])|"
+    r"data[\s_]de[\s_]nascimento|nascimento|nascid[oa]|"
+    r"geboortedatum"
+    r")(?![a-z])"
 )
 
-# The same pattern behind a one-character lookahead: every keyword starts with d, b, g, n or f, so a
-# position that cannot start one fails on one class test instead of trying all sixteen keywords
-# (case-insensitively) in turn. Same matches, several times faster over a window.
-_DOB_SCAN = re.compile(r"(?=[dbgnf])" + DOB_RE.pattern, re.IGNORECASE)
+_GATE_WORDS = frozenset(
+    "birth birthdate birthday bday dob born dateofbirth birthdt geburtsdatum geburtstag geboren geb "
+    "naissance ne nee nacimiento nacido nacida nac nascita nato nata nascimento nascido nascida geboortedatum".split()
+)
 
-_GATES = ("date of birth", "birth", "dob", "d.o.b", "born", "geburtsdatum", "geboren", "geb.", "e le ",
-          "date de naissance", "fecha de nacimiento", "nacido el", "nacida el", "data di nascita",
-          "nato il", "nata il")
+_NUM = re.compile(r"\d+")
+_ALPHA = re.compile(r"[^\W\d_]{3,}")
+_MAX_REACH = 420  # the longest filler plus date: a cue with no digit this close cannot match
 
 
-_GATE_WORDS = frozenset("birth birthdate birthday dob born geburtsdatum geboren geb naissance nacimiento nacido "
-                        "nacida nascita nato nata nee ne".split())
+def _year_ok(y: str) -> bool:
+    y = y.lstrip("'")
+    return len(y) == 2 or (len(y) == 4 and 1850 <= int(y) <= 2100)
+
+
+def _ymd_ok(y: int, m: int, d: int) -> bool:
+    return 1850 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31
+
+
+def _plausible(value: str) -> bool:
+    """A calendar-shaped date: day 1-31, month 1-12 (either order), year 1850-2100 or two digits."""
+    nums = _NUM.findall(value)
+    word = _ALPHA.search(value)
+    if word:  # a month name: a day and maybe a year
+        if word.group().lower() not in _MONTH_SET:
+            return False
+        if not 1 <= len(nums) <= 2 or len(nums[0]) > 2 or not 1 <= int(nums[0]) <= 31:
+            return False
+        return len(nums) == 1 or _year_ok(nums[1])
+    if len(nums) == 1 and len(nums[0]) == 8:
+        v = nums[0]
+        return (_ymd_ok(int(v[:4]), int(v[4:6]), int(v[6:])) or _ymd_ok(int(v[4:]), int(v[2:4]), int(v[:2]))
+                or _ymd_ok(int(v[4:]), int(v[:2]), int(v[2:4])))
+    if len(nums) != 3:
+        return False
+    a, b, c = nums
+    if len(a) == 4:
+        return _ymd_ok(int(a), int(b), int(c))
+    if not _year_ok(c):
+        return False
+    x, y = int(a), int(b)
+    return (1 <= x <= 12 and 1 <= y <= 31) or (1 <= x <= 31 and 1 <= y <= 12)
 
 
 class DobRecognizer(Recognizer):
     name = "dob"
-    entities = ("DATE_TIME",)
+    entities = ("DATE_OF_BIRTH",)
 
     def find(self, ctx: ScanContext) -> list[Candidate]:
-        if ctx.words.isdisjoint(_GATE_WORDS) and "d.o.b" not in ctx.lower:
-            return []
         low = ctx.lower
+        words = ctx.words
+        if words.isdisjoint(_GATE_WORDS) and not ("o" in words and "d" in words and "b" in words and (
+                "d.o.b" in low or "d. o. b" in low)):
+            return []
+        text = ctx.text
         out: list[Candidate] = []
-        done = -1
-        hits = []
-        for g in _GATES:
-            i = low.find(g)
-            while i >= 0:
-                hits.append(i)
-                i = low.find(g, i + 1)
-        for i in sorted(hits):
-            if i < done:
+        done = 0
+        digits: list[int] | None = None
+        for cue in _CUE.finditer(low):
+            end = cue.end()
+            if end <= done:
                 continue
-            for m in _DOB_SCAN.finditer(ctx.text, max(0, i - 24), min(len(low), i + 90)):
-                s, e = m.span("date")
-                if e > done:
-                    out.append((s, e, 0.9, "DATE_TIME"))
-                    done = e
+            if digits is None:  # every date holds a digit: one pass lists where digit runs start
+                digits = [m.start() for m in _NUM.finditer(text)]
+            k = bisect_left(digits, end)
+            if k == len(digits) or digits[k] - end > _MAX_REACH:
+                continue
+            m = _AFTER.match(text, end)
+            if m is None:
+                continue
+            s, e = m.span("date")
+            if _plausible(text[s:e]):
+                out.append((s, e, 0.9, "DATE_OF_BIRTH"))
+                done = e
         return out
 
 

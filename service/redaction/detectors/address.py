@@ -1,0 +1,309 @@
+"""LOCATION: street addresses (US, UK, DE, FR, ES, IT, PT, NL forms) and postcodes in address context.
+
+A street line is found from its street word, never from a city or country name (those alone identify
+nobody and stay): a number, a name and a street type ("221B Baker Street", "55 W 21st St", "12 rue de la
+Paix"), a street type, a name and a number ("Via Roma 10", "Calle Mayor, 5", "Laan van Meerdervoort 5"),
+a glued German/Dutch/Swedish street word and a number ("Hauptstrasse 5": the view folds ss), or a post
+box. The span then grows over what belongs to the address when it is there: a unit before or after
+("Apt 4B", "Suite 759"), and on the same line or the next lines the city with its region and postcode
+("Washington, DC 20500", "London SW1A 2AA", "10115 Berlin") and a country at the end of a line.
+Postcodes alone count after a cue ("ZIP: 94105", "PLZ 10115", "postcode SW1A 1AA") or in a US
+"City, ST 12345" line or a full UK postcode after a place name.
+
+False positives kept out: a street type that is also an ordinary word ("Park", "View", "Camp") needs
+more evidence (a unit, a city/postcode line, an address word before it, or a house number of three
+digits or more that is not a year); number-first names are capitalised words (or, with a full street
+word, one or two lower-case words that are not function words), so "5 Things to Do", "3 main points",
+"Route 66", versions, prices ("$5"), amounts and dates do not match.
+
+Cost: gates are set and substring tests on views shared by every recognizer (word set, lower-cased
+text); a regex runs only in a bounded window around each street word, windows never overlap, and each
+tail is one anchored bounded match, so the work is linear in the input on any input.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.redaction.detectors.address_context import (
+    CA_PC, EU_PC, HOUSE_BEFORE, TAIL, UK_PC, ZIP, address_cue_before, caps_before, unit_before, word_start,
+)
+from service.redaction.detectors.address_data import (
+    COMPOUND_CONTEXT, COMPOUND_GATES, FR_TYPES, NUMBER_FIRST_WORDS, PARTICLES, POSTCODE_CUE_WORDS, POSTCODE_CUES,
+    STANDALONE_STEMS, STRONG_SUFFIXES, TYPE_FIRST_WORDS, US_STATES, WEAK_SUFFIXES,
+)
+from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
+
+_ENTITY = "LOCATION"
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_NUM = r"\d{1,6}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"
+_CAPW = r"[A-Z][\w'.-]{0,25}"
+_PART = r"(?:" + _alt(PARTICLES) + r")"
+_DIR = r"(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?"
+_STOP = (r"(?:the|a|an|to|of|on|in|at|by|for|and|or|but|down|up|this|that|these|those|my|your|our|their|his|"
+         r"her|its|more|other|main|side|same|next|first|last|few|new|old|lane|mile|miles|km|hour|hours|minute|"
+         r"minutes|day|days|week|weeks|block|blocks|way|ways|times|story|storey|door|car|cars|bed|bath|is|are|"
+         r"was|were|be|been|which|what|who|one|two|three|four|five|six|seven|eight|nine|ten|different|many)"
+         r"(?![a-z])")
+_LOW_SUF = frozenset(("street", "avenue", "road", "boulevard", "lane", "drive", "ave", "rd", "blvd"))
+
+# Number first, written up to the street word found at p: "1600 Pennsylvania " before "Ave NW",
+# "221b baker " before "street", "12, " before "rue de la Paix". Each is fullmatch'ed to end exactly at p.
+_NUM_LB = r"(?<![\w$€£¥.,:/#+-])"
+_NF_HEAD = re.compile(
+    _NUM_LB + r"(?P<num>" + _NUM + r")(?:[ \t]+(?:bis|ter))?,?[ \t]+(?:" + _DIR + r"[ \t]+)?"
+    r"(?:(?:" + _CAPW + r"|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}\Z"
+)
+_NF_HEAD_LOW = re.compile(
+    _NUM_LB + r"(?P<num>" + _NUM + r"),?[ \t]+(?:(?!" + _STOP + r")[a-z][a-z'-]{1,20}[ \t]+){1,2}\Z")
+_NF_HEAD_FR = re.compile(_NUM_LB + r"(?P<num>" + _NUM + r")(?:[ \t]+(?:bis|ter))?,?[ \t]+\Z")
+_NF_POST = re.compile(r"\.?(?![\w-])(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW)\.?(?![\w-]))?")
+_FR_REST = re.compile(
+    r"[\w]+\.?[ \t]+(?:(?:" + _PART + r"|l'|d')[ \t]*){0,3}" + _CAPW +
+    r"(?:[ \t]+(?:" + _PART + r"[ \t]+){0,3}" + _CAPW + r"){0,5}(?![\w-])"
+)
+
+# Street type first, number after: "Via Giuseppe Garibaldi, 5", "C/ Mayor 5", "Laan van Meerdervoort 5".
+_TYPE_FIRST = re.compile(
+    r"(?:[A-Z][a-z]{1,11}|[A-Z]{2,12}|C/)\.?[ \t]+"
+    r"(?:(?:" + _PART + r"|" + _CAPW + r"|\d{1,2}\.?)[ \t]+|l'|d'){0,5}" + _CAPW +
+    r",?[ \t]*(?:n[or]?[.°º]?[ \t]*)?(?P<num>\d{1,5}[A-Za-z]?(?:[-/]\d{1,4})?)"
+    r"(?![\w%]|[.,]\d|[ \t]*(?:%|times|x\b|[kmg]b\b|ms\b|px\b|min|hours|days|years|percent|euros?|dollars?))"
+)
+_AFTER_STEM = re.compile(
+    r"\.?[ \t]*,?[ \t]*(?:Nr\.?[ \t]*)?(?P<num>\d{1,4}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?)(?![\w%]|[.,]\d)"
+)
+_PO_BOX = re.compile(
+    r"(?<![\w])(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box|postfach|apartado(?:[ \t]de[ \t]correos)?|"
+    r"casella[ \t]postale|caixa[ \t]postal|boite[ \t]postale|postbus)[ \t#:.]*\d{1,8}(?![\w])"
+)
+
+_PC_CUE = re.compile(r"(?:" + POSTCODE_CUES + r")(?![a-z])")
+_PC_AFTER = re.compile(
+    r"(?P<sep>[\"' \t]{0,3}(?:is[ \t]+)?[:=#>(-]?[\"' \t]{0,3})(?P<pc>(?i:" + UK_PC + r"|" + CA_PC + r"|" + ZIP +
+    r"|" + EU_PC + r"|\d{6}(?![\w])|[A-Z]\d{2}[ \t]?[A-Z\d]{4}(?![\w])))"
+)
+_UK_ALONE = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
+_US_ZIP_LINE = re.compile(r"(?<![\w-])(?P<st>[A-Z]{2})[ \t]" + ZIP)
+_SHAPE_UK = b" 0AA"
+_SHAPE_US = b"AA 00000"
+
+_NUM_START = re.compile(r"(?<![\w$€£¥.,:/#+-])\d")
+_STARTS_TRIED = 6  # nearest house-number candidates tried per street word
+_WINDOW = 150  # longest number-first street line that ends at a street word (number + 4 words + spaces)
+
+
+def _form_hits(text: str, forms: list[str]) -> list[tuple[int, str]]:
+    """Sorted (position, lower-case word) of every whole-word occurrence of the written `forms` ("Street",
+    "STREET", "street"): searching the case a street word is written in skips the far commoner
+    lower-case ordinary words ("run", "light", "park") at C speed."""
+    hits = []
+    n = len(text)
+    for f in forms:
+        i = text.find(f)
+        while i >= 0:
+            j = i + len(f)
+            if (i == 0 or not text[i - 1].isalnum()) and (j == n or not text[j].isalnum()):
+                hits.append((i, f.lower()))
+            i = text.find(f, j)
+    hits.sort()
+    return hits
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """The written forms searched for a street word: capitalised and upper case always; lower case for
+    full street words ("221b baker street") and French types ("12 rue de la Paix")."""
+    if word in _LOW_SUF or word in FR_TYPES:
+        return (word.capitalize(), word.upper(), word)
+    return (word.capitalize(), word.upper())
+
+
+_FORMS = {w: _forms(w) for w in NUMBER_FIRST_WORDS}
+
+
+def _year_like(num: str) -> bool:
+    return len(num) == 4 and num.isdigit() and 1900 <= int(num) <= 2099
+
+
+class AddressRecognizer(Recognizer):
+    name = "address"
+    entities = (_ENTITY,)
+
+    def find(self, ctx: ScanContext) -> list[Candidate]:
+        shape = ctx.shape
+        if shape is not None and b"0" not in shape:
+            return []  # every form holds a digit (house number, postcode, box number)
+        words = ctx.words
+        out: list[Candidate] = []
+        text = ctx.text
+        street_words = words & NUMBER_FIRST_WORDS
+        if street_words:
+            self._number_first(ctx, street_words, out)
+        if not words.isdisjoint(TYPE_FIRST_WORDS):
+            self._type_first(ctx, words, out)
+        low = ctx.lower
+        # glued street words: the four commonest stems always, the rest when the text shows a sign of
+        # an address or of a language that writes them (one set test instead of a dozen scans)
+        for gate in COMPOUND_GATES if not words.isdisjoint(COMPOUND_CONTEXT) else COMPOUND_GATES[:4]:
+            if gate in low:
+                self._compound(ctx, gate, out)
+        if "box" in words or "postfach" in words or "apartado" in words or "postale" in words or (
+                "postal" in words or "postbus" in words):
+            for m in _PO_BOX.finditer(text):
+                self._emit(ctx, m.start(), m.end(), 0.85, out, strong=True)
+        if not words.isdisjoint(POSTCODE_CUE_WORDS):
+            self._postcode_cues(ctx, words, out)
+        if shape is None or _SHAPE_UK in shape:
+            for m in _UK_ALONE.finditer(text):
+                j = m.start()
+                while j > 0 and text[j - 1] in " \t":
+                    j -= 1
+                place = caps_before(text, m.start(), 2)
+                if place >= 0 or j == 0 or text[j - 1] in ",\n":
+                    out.append((place if place >= 0 else m.start(), m.end(), 0.7, _ENTITY))
+        if shape is None or _SHAPE_US in shape:
+            for m in _US_ZIP_LINE.finditer(text):
+                if m.group("st") in US_STATES:
+                    c = caps_before(text, m.start(), 3)
+                    if c >= 0:
+                        out.append((c, m.end(), 0.85, _ENTITY))
+        return out
+
+    # -- street lines -----------------------------------------------------------------------
+
+    def _emit(self, ctx: ScanContext, s: int, e: int, score: float, out: list[Candidate], strong: bool,
+              num: str = "", house_before: bool = False) -> bool:
+        """Grow the street line [s, e) over a unit before it and the unit/city/postcode lines after it;
+        keep a weak one only with such evidence (see the module docstring)."""
+        text = ctx.text
+        head = unit_before(text, s)
+        if head < 0 and house_before:
+            h = HOUSE_BEFORE.search(text, max(0, s - 8), s)
+            head = -1 if h is None else h.start()
+        tail = TAIL.match(text, e)
+        evidence = head >= 0 or tail.group("unit") is not None or tail.group("line") is not None
+        if not strong and not evidence:
+            if not (len(num) >= 3 and num[:3].isdigit() and not _year_like(num[:4])) and \
+                    not address_cue_before(ctx.lower, s):
+                return False
+        if head >= 0:
+            s = head
+        if tail.end() > e:
+            end = tail.end()
+        else:
+            end = e
+            if text[e - 1] == "." and e - s > 6 and text[e - 6:e - 1].isalpha():  # "Street." ends a sentence
+                end -= 1
+        while end > e and text[end - 1] in " \t,":
+            end -= 1
+        out.append((s, end, score, _ENTITY))
+        return True
+
+    def _number_first(self, ctx: ScanContext, street_words: set[str], out: list[Candidate]) -> None:
+        text = ctx.text
+        forms = [f for w in street_words for f in _FORMS[w]]
+        starts: list[int] = []  # house-number starts seen so far, ascending
+        scanned = 0
+        for p, w in _form_hits(text, forms):
+            if p < 2 or text[p - 1] not in " \t":
+                continue
+            heads = []
+            if w in FR_TYPES:
+                heads.append(_NF_HEAD_FR)
+            if text[p].isupper():
+                if w in STRONG_SUFFIXES or w in WEAK_SUFFIXES:
+                    heads.append(_NF_HEAD)
+            elif w in _LOW_SUF:
+                heads.append(_NF_HEAD_LOW)
+            if not heads:
+                continue
+            # number starts are listed once each: the ranges scanned never overlap
+            lo = max(scanned, p - _WINDOW)
+            if lo < p:
+                starts.extend(m.start() for m in _NUM_START.finditer(text, lo, p))
+                scanned = p
+            near = [n for n in starts[-_STARTS_TRIED:] if p - _WINDOW <= n < p]
+            for head in heads:
+                if self._street_before(ctx, near, p, w, head, out):
+                    break
+
+    def _street_before(self, ctx: ScanContext, near: list[int], p: int, w: str, head: re.Pattern[str],
+                       out: list[Candidate]) -> bool:
+        """A number-first street line whose street word `w` is at `p`: the nearest house numbers before it
+        are tried, each with one match that must end exactly at `p`."""
+        text = ctx.text
+        fr = head is _NF_HEAD_FR
+        for n in reversed(near):
+            h = head.fullmatch(text, n, p)
+            if h is None:
+                continue
+            rest = _FR_REST.match(text, p) if fr else _NF_POST.match(text, p + len(w))
+            if rest is None:
+                return False
+            strong = fr or w in STRONG_SUFFIXES
+            score = 0.7 if head is _NF_HEAD_LOW else 0.85
+            return self._emit(ctx, n, rest.end(), score, out, strong, h.group("num"))
+        return False
+
+    def _type_first(self, ctx: ScanContext, words: set[str], out: list[Candidate]) -> None:
+        text = ctx.text
+        hits = []
+        for w in words & TYPE_FIRST_WORDS:
+            for form in (("C/",) if w == "c" else (w.capitalize(), w.upper())):
+                i = text.find(form)
+                while i >= 0:
+                    j = i + len(form)
+                    if (i == 0 or not text[i - 1].isalnum()) and (j == len(text) or not text[j].isalpha()):
+                        hits.append(i)
+                    i = text.find(form, j)
+        covered = 0
+        for i in sorted(hits):
+            if i < covered:
+                continue
+            m = _TYPE_FIRST.match(text, i)
+            if m is not None and self._emit(ctx, i, m.end(), 0.85, out, True, house_before=True):
+                covered = m.end()
+
+    def _compound(self, ctx: ScanContext, stem: str, out: list[Candidate]) -> None:
+        low, text = ctx.lower, ctx.text
+        i = low.find(stem)
+        while i >= 0:
+            j = i + len(stem)
+            if (j == len(low) or not low[j].isalpha()) and (m := _AFTER_STEM.match(text, j)) is not None:
+                s = -1
+                if i and (text[i - 1].isalpha() or text[i - 1] == "-"):  # glued: "Hauptstrasse 5"
+                    k = word_start(text, i, 46, "'-")
+                    if text[k].isupper() and i - k >= 2:
+                        s = k
+                elif stem in STANDALONE_STEMS and text[i].isupper():  # "Berliner Strasse 5"
+                    s = caps_before(text, i, 1, comma=False)
+                if s >= 0:
+                    self._emit(ctx, s, m.end(), 0.85, out, True, house_before=True)
+            i = low.find(stem, j)
+
+    # -- postcodes --------------------------------------------------------------------------
+
+    def _postcode_cues(self, ctx: ScanContext, words: set[str], out: list[Candidate]) -> None:
+        low, text = ctx.lower, ctx.text
+        covered = 0
+        for i, _ in _form_hits(low, sorted(words & POSTCODE_CUE_WORDS)):
+            if i < covered:
+                continue
+            cue = _PC_CUE.match(low, i)
+            if cue is None:
+                continue
+            m = _PC_AFTER.match(text, cue.end())
+            if m is None:
+                continue
+            if cue.group() in ("cp", "cap", "cep") and ":" not in m.group("sep"):
+                continue
+            out.append((m.start("pc"), m.end("pc"), 0.85, _ENTITY))
+            covered = m.end()
+
+
+ADDRESS = AddressRecognizer()

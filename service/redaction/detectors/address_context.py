@@ -1,0 +1,113 @@
+"""What grows a street line into a whole address, and the cheap look-backs address.py uses.
+
+After a street line: one anchored, bounded match (`TAIL`) takes a unit ("Apt 4B", "Suite 759") and on the
+same or the next lines the city with its region and postcode ("Washington, DC 20500", "London SW1A 2AA",
+"10115 Berlin") and a country at the end of a line. Before it: a unit ("Apt 4B, 55 W 21st St") or a
+place name before a postcode, found by walking back over characters (bounded) instead of a regex search
+over a window (a search would try every start in the window).
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.redaction.detectors.address_data import UNIT_WORDS, US_STATES
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_SEP = r"(?:[ \t]*,[ \t]*|[ \t]*(?:\r?\n|\\n)(?:[ \t]*(?:\r?\n|\\n))?[ \t]*|[ \t]+)"
+_UNIT = (r"(?:(?i:" + UNIT_WORDS + r")\.?[ \t]*(?i:#|no\.?|nr\.?)?[ \t]*(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{0,4})"
+         r"(?![\w])|#[ \t]?\d{1,5}[A-Za-z]?(?![\w]))")
+_CITY = r"[A-Z][\w'.-]{1,30}(?:[ \t]+(?:[A-Z][\w'.-]{1,30}|upon|on|am|an|der|de|la|le|sur|en|del)){0,3}"
+_END = r"(?=[ \t]*(?:$|\r?\n|\\n|[.;!?)]))"
+ZIP = r"\d{5}(?:-\d{4})?(?![\w-])"
+UK_PC = r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}(?![\w])"
+CA_PC = r"[A-Z]\d[A-Z][ \t]?\d[A-Z]\d(?![\w])"
+EU_PC = r"(?:[A-Z]{1,2}-)?(?:\d{4}[ \t]?[A-Z]{2}|\d{4,5}-\d{3}|\d{3}[ \t]\d{2}|\d{4,5})(?![\w-])"
+_STATE = r"(?:" + _alt(US_STATES) + r")(?![\w])"
+_LINE = (
+    r"(?:" + _CITY + r",?[ \t]+(?:[A-Z]{2}[ \t]+(?:" + ZIP + r"|" + CA_PC + r")|" + _STATE +
+    r"|[A-Z][a-z]{2,15}(?:[ \t][A-Z][a-z]{2,15})?[ \t]+" + ZIP + r"|" + UK_PC + r")"
+    r"|" + EU_PC + r"[ \t]+" + _CITY + r")"
+)
+_SEP_LINE = r"(?:[ \t]*,[ \t]*|[ \t]*(?:\r?\n|\\n)(?:[ \t]*(?:\r?\n|\\n))?[ \t]*)"
+TAIL = re.compile(
+    r"(?P<unit>" + _SEP + _UNIT + r")?"
+    r"(?P<line>" + _SEP + _LINE + r"(?:" + _SEP_LINE + r"[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,2}" +
+    _END + r")?|" + _SEP_LINE + _CITY + _END + r")?"
+)
+UNIT_FULL = re.compile(_UNIT)
+_UNIT_WORD_SET = frozenset(UNIT_WORDS.split("|"))
+HOUSE_BEFORE = re.compile(r"(?<![\w.,])\d{1,5}[A-Za-z]?[ \t]+\Z")
+_ADDRESS_CUE_WORDS = frozenset(
+    "address addresses addr adresse anschrift direccion indirizzo endereco adres live lives lived living located "
+    "location reside resides residence move moved ship shipped shipping deliver delivered delivery send sent "
+    "mail mailing visit office meet".split())
+_LETTERS = re.compile(r"[a-z]+")
+
+
+# Looking BEFORE a position is done by walking back over characters (bounded), never by a regex search
+# over a window that ends there (a search tries every start in the window).
+
+def word_start(text: str, end: int, limit: int, extra: str = "'.-") -> int:
+    """Start of the run of letters, digits and `extra` characters that ends at `end` (at most `limit`)."""
+    j = end
+    lo = max(0, end - limit)
+    while j > lo and (text[j - 1].isalnum() or text[j - 1] in extra):
+        j -= 1
+    return j
+
+
+def caps_before(text: str, pos: int, n: int, comma: bool = True) -> int:
+    """Start of up to `n` capitalised words that end just before `pos` behind `,?[ \t]+` (a city before
+    its region, a place before a postcode); -1 when there is none."""
+    j = pos
+    while j > 0 and text[j - 1] in " \t":
+        j -= 1
+    if comma and j > 0 and text[j - 1] == ",":
+        j -= 1
+    if j == pos:
+        return -1
+    start = -1
+    for _ in range(n):
+        k = word_start(text, j, 31)
+        if k == j or not text[k].isupper() or j - k < 2:
+            break
+        start = k
+        if k < 2 or text[k - 1] not in " \t" or not text[k - 2].isalnum():
+            break
+        j = k - 1
+    return start
+
+
+def unit_before(text: str, s: int) -> int:
+    """Start of a unit written just before a street line ("Apt 4B, 55 W 21st St"), or -1."""
+    j = s
+    while j > 0 and text[j - 1] in " \t,":
+        j -= 1
+    if j == s:
+        return -1
+    code = word_start(text, j, 8, "#")  # "4B", "#12"
+    if code == j:
+        return -1
+    if text[code] == "#":
+        return code
+    k = code
+    for _ in range(2):  # "Apt 4B", "Apt. No. 4B", "Unit # 4B"
+        while k > 0 and text[k - 1] in " \t#":
+            k -= 1
+        w = word_start(text, k, 12, ".")
+        if w == k:
+            return -1
+        if text[w:k].rstrip(".").lower() in _UNIT_WORD_SET:
+            return w if UNIT_FULL.fullmatch(text, w, j) else -1
+        k = w
+    return -1
+
+
+def address_cue_before(low: str, s: int) -> bool:
+    seg = low[max(0, s - 40):s]
+    return not _ADDRESS_CUE_WORDS.isdisjoint(_LETTERS.findall(seg)) or seg.rstrip().endswith(" at")
