@@ -1,48 +1,41 @@
-"""The name lists the PERSON recognizer works from: Faker's person providers (all Latin-script locales,
-folded to ASCII), the shipped word lists in `data/`, the small closed sets of stop words, particles
-and titles, and the context phrases that license a name (`CONTEXT_KINDS`). Loaded once; nothing is
-downloaded."""
+"""The name data the PERSON recognizer works from: frozen lists in `data/` built from several sources by
+bench/build_name_data.py (Faker's person providers, US Census name lists, names-dataset's per-country
+ranks; see that script for sources and licences), the shipped word lists, the small closed sets of
+stop words, particles and titles, and the context phrases that license a name (`CONTEXT_KINDS`).
+Loaded once at start-up from plain text; no name package is imported and nothing is downloaded."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import re
-from functools import lru_cache
 from pathlib import Path
 
-from service.redaction.normalize import fold_char
-
 _DATA = Path(__file__).resolve().parent.parent / "data"
-_TOKEN_OK = re.compile(r"^[a-z][a-z']+$")
 
 
-def _fold(name: str) -> list[str]:
-    s = "".join(c if c.isascii() else fold_char(c) for c in name).lower()
-    return [t for t in re.split(r"[\s\-]+", s) if _TOKEN_OK.match(t)]
+def load_names(without: str = "") -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(first names, last names, names whose sources let them count alone), lower-case ASCII tokens.
 
-
-@lru_cache(maxsize=1)
-def load_faker_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(first names, last names), lower-case ASCII tokens, from every Faker person provider."""
-    import faker.providers.person as person_pkg
-
+    A token that only names-dataset's lower ranks know (source "n") may be part of a name or follow a
+    cue, never count alone: one noisy source must not decide. `without` drops sources (e.g. "F" to
+    measure the detector without Faker's lists, which generated the project's own corpus)."""
     first: set[str] = set()
     last: set[str] = set()
-
-    def add(dst: set[str], value: object) -> None:
-        items = value.keys() if isinstance(value, dict) else value
-        if isinstance(items, (list, tuple, set, frozenset, type({}.keys()))):
-            for n in items:
-                if isinstance(n, str):
-                    dst.update(_fold(n))
-
-    for mod in pkgutil.iter_modules(person_pkg.__path__):
-        prov = importlib.import_module(f"faker.providers.person.{mod.name}").Provider
-        for attr in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
-            add(first, getattr(prov, attr, None))
-        add(last, getattr(prov, "last_names", None))
-    return frozenset(first), frozenset(last)
+    solo: set[str] = set()
+    drop = set(without.upper())
+    for line in (_DATA / "names.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        tok, kind, src = line.split("\t")
+        if drop:
+            src = "".join(c for c in src if c.upper() not in drop)
+            if not src:
+                continue
+        if kind != "l":
+            first.add(tok)
+        if kind != "f":
+            last.add(tok)
+        if src != "n":
+            solo.add(tok)
+    return frozenset(first), frozenset(last), frozenset(solo)
 
 
 def _read_words(name: str) -> frozenset[str]:

@@ -1,18 +1,22 @@
-"""PERSON from name lists plus context, with no model.
+"""PERSON from several name sources plus context, with no model.
 
-Data: first and last names of Faker's person providers (all Latin-script locales, folded to ASCII),
-minus names that are ordinary words (`data/ambiguous_names.txt`, built by bench/build_name_data.py) and
-well-known non-person proper nouns (`data/not_names.txt`: places, brands, languages). An ambiguous name
-("Will", "May", "Grace") counts only next to another name or after context (a title, a greeting,
-"my name is", "Name:" or a sign-off).
+Data (`data/`, built by bench/build_name_data.py from Faker, US Census lists and names-dataset's
+per-country ranks): first and last names folded to ASCII. A name that is also an ordinary word
+(`ambiguous_names.txt`: "Will", "May", "Grace"), a well-known non-person proper noun or column-header
+word (`not_names.txt`), or a name only one low-ranked source knows counts only next to another name or
+after context. Context that needs no list at all is in names_context.py (phrases: "Dear", "Mr",
+"Regards,", "Name:") and names_fields.py (name fields and `key: value` lines, e-mail display names
+and local parts, CJK and Hangul names, lists and "Last, First"); names_filters.py drops months next to
+digits, companies, streets and places.
+
+Threat model: prompts name people in every culture and layout; a name the lists miss leaks, so list
+evidence and context evidence are independent ways in, and false positives are kept down by filters
+that need positive evidence of a non-person (a digit next to "Jan", "Street" after "Baker").
 
 Speed: the text is lower-cased once, its words become a set, and that set is intersected with the name
-sets in C; texts without a name skip everything else. Only the few hits are located and grown into
-full names (initials, particles such as "van der", hyphenated and surname-first forms). A context
-phrase is searched for only when every word of it is in the word set (it cannot occur otherwise), and
-a phrase followed by a stop word is dropped before `_after_context`, which would reject it. Title runs
-are scanned on the shape map of an ASCII view (same spans), and the dear "uncommon text" test that
-licenses them is only asked when a run was found.
+sets in C; texts without a name, a context word or an unknown capitalised run skip everything else.
+Only the few hits are located (str.find) and grown into full names over a bounded number of tokens.
+Every pass is a C-level scan or a bounded step per hit: cost stays linear in the text.
 """
 
 from __future__ import annotations
@@ -20,123 +24,133 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from service.redaction.detectors.base import _ALPHA_ONLY, Candidate, Recognizer, ScanContext
-from service.redaction.detectors.name_lists import (  # noqa: F401 - load_faker_names is re-exported
-    CONTEXT_KINDS, FOREIGN_STOP, PARTICLES, STOPWORDS, TITLES, _read_words, load_faker_names)
+from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
+from service.redaction.detectors.name_lists import PARTICLES, STOPWORDS, TITLES, _read_words, load_names
+from service.redaction.detectors.names_context import (  # noqa: F401 - the tables are re-exported for tests
+    _CTX_KIND, _CTX_TRIGGERS, _CTX_WORDS_BEFORE, _PHRASE_WORDS, _STOP_AFTER, _TITLE_RUN, _TITLE_RUN_SHAPE,
+    PhraseContexts, _prev_token)
+from service.redaction.detectors.names_fields import FieldContexts
+from service.redaction.detectors.names_filters import NOT_NAME_SUFFIX, drop_non_persons, merge_last_first
 
 _WORDS = re.compile(r"[a-z]+")
-_TOKEN_AT = re.compile(r"[a-z][a-z']*")
-_TITLE_RUN = re.compile(
-    r"[A-Z][a-z']+(?:[ \t]+(?:(?:de|da|van|von|der|del|la|le|di|du|dos)[ \t]+)?[A-Z][a-z']+){1,2}"
-)
-# the same runs in the shape map of an ASCII view (capitals read "A"): a literal first, a faster scan
-_TITLE_RUN_SHAPE = re.compile(_TITLE_RUN.pattern.replace("[A-Z]", "A").encode("ascii"))
-_RIGHT = re.compile(r"(?:'s)?(?:[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
-_CTX_KIND = CONTEXT_KINDS
-_CONTEXT_PHRASES = tuple(_CTX_KIND)
-_CTX_BY_WORD: dict[str, list[str]] = {}
-for _p in _CONTEXT_PHRASES:
-    if _CTX_KIND[_p] == "weak":
-        continue  # "to"/"from"/"and" are everywhere; their names are found by _grow/_title_runs
-    _first = re.split(r"[ '/]", _p)[0]
-    if _first == "--":
-        continue
-    _CTX_BY_WORD.setdefault(_first, []).append(_p)
-_CTX_TRIGGERS = frozenset(_CTX_BY_WORD)
-# a literal first keeps the regex engine's fast substring search; the left boundary is checked by hand
-_PHRASE_RE = {p: re.compile(re.escape(p) + r"(?![a-z])") for ps in _CTX_BY_WORD.values() for p in ps}
-# Every [a-z]+ word of a phrase, split as ScanContext.words splits the text: a phrase can only occur in
-# a text whose word set holds all of them, so phrases that cannot occur are never searched for.
-_PHRASE_WORDS = {p: frozenset(p.encode("utf-8").translate(_ALPHA_ONLY).decode("ascii").split())
-                 for p in _PHRASE_RE}
-_AFTER_CTX = re.compile(
-    r"(?P<sep>[ \t]*[.,:;!\-]*[ \t]*(?:\r?\n[ \t]*(?:[-*\u2022][ \t]*)?){0,2})(?P<n1>[a-z][a-z']*)"
-)
-_NEXT_TOKEN = re.compile(r"(?:[ \t]+|-|[ \t]*\.[ \t]*)([a-z][a-z']*)")
-_LIST_SEP = re.compile(r"[ \t]*(?:[,;/&]|\band\b|\r?\n[ \t]*[-*\u2022])[ \t]*(?:(?:and|&)[ \t]+)?")
+_RIGHT = re.compile(r"(?:'s)?(?P<sep>[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
+# Title-case words inside a name that are stop words elsewhere ("Nguyen Van An", "Tran Le Do")
+_NAME_STOPS = frozenset("an le do ho vu ly".split())
 
 
-class PersonRecognizer(Recognizer):
+class PersonRecognizer(PhraseContexts, FieldContexts, Recognizer):
     name = "person"
     entities = ("PERSON",)
 
-    def __init__(self, first: frozenset[str] | None = None, last: frozenset[str] | None = None):
+    def __init__(self, first: frozenset[str] | None = None, last: frozenset[str] | None = None,
+                 without: str = ""):
+        """`first`/`last` replace the shipped lists (tests); `without` drops sources (see load_names)."""
+        solo: frozenset[str] | None = None
         if first is None or last is None:
-            first, last = load_faker_names()
+            first, last, solo = load_names(without)
         ambiguous = _read_words("ambiguous_names.txt") | STOPWORDS
         not_names = _read_words("not_names.txt")
         self.first = first
         self.last = last
         self.not_names = not_names
         self.any_name = (first | last) - STOPWORDS - PARTICLES - TITLES
-        self.strong_first = first - ambiguous - not_names - PARTICLES - TITLES
-        self.strong_last = last - ambiguous - not_names - PARTICLES - TITLES
+        blocked = ambiguous | not_names | PARTICLES | TITLES
+        self.strong_first = first - blocked
+        self.strong_last = last - blocked
+        if solo is not None:
+            self.strong_first &= solo
+            self.strong_last &= solo
         self.strong = self.strong_first | self.strong_last
-        self.weak_ok = self.any_name  # names that may count with context
         self.common = _read_words("common_words.txt") | STOPWORDS | not_names | TITLES | PARTICLES
+        self.load_cjk()
 
-    # -- helpers ---------------------------------------------------------------------------
+    # -- growing a seed into a full name ---------------------------------------------------
 
-    @staticmethod
-    def _cased(text: str, s: int, e: int) -> str:
-        if s < e and text[s].isupper():
-            return "U" if e - s > 1 and text[s:e].isupper() else "T"
-        return "l"
+    def _next_part(self, text: str, low: str, pos: int) -> tuple[int, int, str] | None:
+        """The Title-case name-like token right after `pos` (across spaces or a hyphen): (start, end, token)."""
+        m = _RIGHT.match(low, pos)
+        if m is None or m.group(2):
+            return None
+        ts, te = m.span(3)
+        tok = m.group(3)
+        if self._cased(text, ts, te) != "T" or len(tok) < 2 or (te < len(low) and low[te].isdigit()):
+            return None
+        if tok in self.first or tok in self.last or (tok not in self.common and tok not in STOPWORDS):
+            return ts, te, tok
+        return None
 
     def _grow(self, text: str, low: str, s: int, e: int, seed_case: str) -> tuple[int, int, int, int]:
         """Extend a seed token over adjacent name tokens. Returns (start, end, n_tokens, n_strong)."""
         n = 1
         strong = 1 if low[s:e] in self.strong else 0
-        # to the right
         unknown_used = False
-        while n < 5:
+        titled = seed_case != "l"
+        while n < 6:  # to the right
             m = _RIGHT.match(low, e)
             if not m:
                 break
-            tok = m.group(2)
-            ts, te = m.span(2)
+            tok = m.group(3)
+            ts, te = m.span(3)
             if te < len(low) and (low[te].isalnum() or low[te] in "_<"):
                 break  # glued to digits or a placeholder
             case = self._cased(text, ts, te)
-            if tok in PARTICLES and case == "l" and seed_case != "l":
-                m2 = _RIGHT.match(low, te)
-                if m2 and self._cased(text, *m2.span(2)) != "l" and m2.group(2) not in STOPWORDS:
-                    e = m2.end(2)
+            hyphen = m.group("sep") == "-"
+            if tok in PARTICLES and titled:
+                # "de la Cruz", "van der Berg", "bin Salman", "Al-Saud", "Nguyen Van An"
+                p_end = te
+                m2 = _RIGHT.match(low, p_end)
+                if m2 and not m2.group(2) and m2.group(3) in PARTICLES and self._cased(text, *m2.span(3)) == "l":
+                    p_end = m2.end(3)
+                nxt = self._next_part(text, low, p_end)
+                if nxt is not None and nxt[2] not in TITLES:
+                    e = nxt[1]
                     n += 1
-                    strong += m2.group(2) in self.strong
+                    strong += nxt[2] in self.strong
                     continue
                 break
-            if case == "l" and seed_case != "l":
+            if len(tok) == 1 and titled and case != "l" and not m.group(2):
+                m2 = _RIGHT.match(low, te)  # "John Q Public": an initial without a dot
+                if (m2 is not None and not m2.group(2) and m2.group("sep") != "-" and len(m2.group(3)) > 1
+                        and self._cased(text, *m2.span(3)) == "T" and m2.group(3) not in STOPWORDS):
+                    e = m2.end(3)
+                    n += 1
+                    continue
                 break
-            if tok in self.any_name:
+            if hyphen and case == "l" and titled and 2 <= len(tok) <= 5 and tok not in self.common:
+                e = te  # "Min-jun", "Seo-yeon": a hyphenated given name written in lower case after it
+                continue
+            if case == "l" and titled:
+                break
+            if tok in self.any_name or (case == "T" and tok in _NAME_STOPS and low[s:e] in self.last):
                 e = te
                 n += 1
                 strong += tok in self.strong
                 continue
-            if (not unknown_used and seed_case == "T" and case == "T" and low[s:e] in self.first
-                    and len(tok) > 2 and tok not in STOPWORDS and tok not in TITLES):
-                e = te  # "Maria Okonkwo": capitalised unknown after a first name is a surname
+            seed = low[s:e]
+            if (not unknown_used and seed_case == "T" and case == "T" and len(tok) > 2
+                    and tok not in STOPWORDS and tok not in TITLES and tok not in NOT_NAME_SUFFIX
+                    and (seed in self.first or (seed in self.strong_last and tok not in self.common))):
+                e = te  # "Maria Okonkwo", "Wang Xiuying": a capitalised unknown next to a known name
                 n += 1
                 unknown_used = True
                 continue
             break
-        # to the left
-        while n < 5:
+        while n < 6:  # to the left
             prev = _prev_token(low, s)
             if prev is None:
                 break
             ps, pe, initial = prev
             if initial:  # "J. Smith"
-                if text[ps].isupper() and seed_case != "l":
+                if text[ps].isupper() and titled:
                     s = ps
                     continue
                 break
             tok = low[ps:pe]
             case = self._cased(text, ps, pe)
-            if case == "l" and seed_case != "l":
+            if case == "l" and titled:
                 break
-            if tok in TITLES:
-                break
+            if tok in TITLES or tok in _CTX_WORDS_BEFORE:
+                break  # "Hi Park Seo-yeon": the greeting is no part of the name
             if tok in self.any_name and (tok in self.first or tok in self.strong):
                 s = ps
                 n += 1
@@ -144,176 +158,6 @@ class PersonRecognizer(Recognizer):
                 continue
             break
         return s, e, n, strong
-
-    @staticmethod
-    def _contexts(low: str, words: set[str]):
-        """(match of the word after a context phrase, the phrase) for every phrase in the text."""
-        for w in words & _CTX_TRIGGERS:
-            for phrase in _CTX_BY_WORD[w]:
-                if not _PHRASE_WORDS[phrase] <= words:
-                    continue
-                for pm in _PHRASE_RE[phrase].finditer(low):
-                    i = pm.start()
-                    if i == 0 or not low[i - 1].isalpha():
-                        m = _AFTER_CTX.match(low, pm.end())
-                        if m is not None:
-                            yield m, phrase
-        i = low.find("--")
-        while i >= 0:
-            j = i + 2
-            if (i == 0 or low[i - 1] in "\n ") and low[j:j + 1] in ("\n", " \n", "\r"[:0] or "\n"):
-                m = _AFTER_CTX.match(low, j)
-                if m is not None and "\n" in m.group("sep"):
-                    yield m, "--"
-            i = low.find("--", j)
-    def _name_token(self, tok: str, case: str, allow_lower: bool) -> bool:
-        """Is `tok` acceptable as part of a name right after a context phrase?"""
-        if len(tok) < 2 or tok in STOPWORDS or tok in TITLES:
-            return False
-        if tok in self.not_names:
-            return False  # "Hi Claude", "Dear Paris team"
-        if tok in self.any_name and (tok in self.strong or case != "l" or allow_lower):
-            return True
-        if tok in self.common:
-            return False
-        return case != "l" or allow_lower
-
-    def _after_context(self, text: str, low: str, ts: int, kind: str) -> tuple[int, int, float] | None:
-        """Span of up to three name tokens starting at ts, as licensed by the context kind."""
-        allow_lower = kind == "intro"
-        m = _TOKEN_AT.match(low, ts)
-        if m is None:
-            return None
-        te = m.end()
-        tok = low[ts:te]
-        case = self._cased(text, ts, te)
-        if len(tok) == 1 and te < len(low) and low[te] == "." and case != "l" and kind != "weak":
-            nm = _NEXT_TOKEN.match(low, te)  # "P. Orbay"
-            if nm is None or self._cased(text, *nm.span(1)) == "l" or nm.group(1) in STOPWORDS or \
-                    len(nm.group(1)) < 2 or _mixed_case(text[nm.start(1):nm.end(1)]):
-                return None
-            return ts, nm.end(1), 0.85
-        if tok in PARTICLES and case != "l" and kind != "weak":
-            nm = _NEXT_TOKEN.match(low, te)  # "DE ASSIS ...", "Van Dyke"
-            if nm is not None and self._cased(text, *nm.span(1)) != "l":
-                rest = self._after_context(text, low, nm.start(1), kind)
-                if rest is not None:
-                    return ts, rest[1], rest[2]
-            return None
-        if _mixed_case(text[ts:te]) and tok not in self.any_name:
-            return None
-        weak_unknown = False
-        if kind == "weak":
-            if not (tok in self.first and case != "l" and tok not in self.common) and tok not in self.strong_first:
-                if case != "T" or not self._name_token(tok, case, False):
-                    return None
-                weak_unknown = True  # "the deposit to Nunzia Zizzi": needs a second uncommon word
-        elif kind == "title":
-            if case == "l" or tok in STOPWORDS or len(tok) < 2:
-                return None
-        elif not self._name_token(tok, case, allow_lower):
-            # "Customer: Cameo Zirpoli": a common first word counts when an uncommon one follows
-            if kind not in ("label", "noun") or case == "l" or tok in STOPWORDS or len(tok) < 2:
-                return None
-            nm = _NEXT_TOKEN.match(low, te)
-            if nm is None or "." in low[te:nm.start(1)] or self._cased(text, *nm.span(1)) == "l" or \
-                    nm.group(1) in self.any_name or not self._name_token(nm.group(1), "T", False):
-                return None
-        known = tok in self.any_name
-        s, e, n = ts, te, 1
-        while n < 4:
-            nm = _NEXT_TOKEN.match(low, e)
-            if nm is None:
-                break
-            ns, ne = nm.span(1)
-            ntok = nm.group(1)
-            ncase = self._cased(text, ns, ne)
-            if "." in low[e:ns] and not (e - s == 1):  # only "J. Smith" may cross a dot
-                break
-            if ntok in PARTICLES and case != "l" and ncase != "U":
-                nm2 = _NEXT_TOKEN.match(low, ne)
-                if nm2 and self._cased(text, *nm2.span(1)) != "l":
-                    e = nm2.end(1)
-                    n += 1
-                    continue
-                break
-            if ncase == "l" and case != "l":
-                break
-            if not self._name_token(ntok, ncase, allow_lower) or (
-                    _mixed_case(text[ns:ne]) and ntok not in self.any_name):
-                break
-            known = known or ntok in self.any_name
-            e = ne
-            n += 1
-        if kind == "weak" and ((n < 2 and case != "T") or (weak_unknown and n < 2)):
-            return None
-        score = 0.85 if (known or n >= 2 or kind in ("title", "intro")) else 0.7
-        return s, e, score
-
-    def _title_runs(self, text: str, low: str, shape: bytes | None) -> list[tuple[int, int, float, list[str]]]:
-        """Two or three capitalised words none of which is a common word ("Nereu Chapiniti said"):
-        a name the lists do not know. Lower score; placed and product names rarely pass all tests.
-        Returns (start, end, score, core tokens) per run."""
-        out = []
-        n = len(text)
-        for m in _TITLE_RUN.finditer(text) if shape is None else _TITLE_RUN_SHAPE.finditer(shape):
-            start = m.start()
-            if start and (text[start - 1].isalnum() or text[start - 1] in "_.@/"):
-                continue
-            if m.end() < n and (text[m.end()].isalnum() or text[m.end()] in "_@"):
-                continue
-            toks = _WORDS.findall(low[start:m.end()])
-            # "Yesterday Nereu Chapiniti": drop a leading common word (sentence start)
-            while toks and (toks[0] in self.common or toks[0] in FOREIGN_STOP) and toks[0] not in self.strong:
-                start = low.index(toks[0], start) + len(toks[0])
-                while start < m.end() and not low[start].isalpha():
-                    start += 1
-                toks = toks[1:]
-            core = [t for t in toks if t not in PARTICLES]
-            if len(core) < 2 or len(core) > 3:
-                continue
-            if any(len(t) < 3 or t in self.common or t in FOREIGN_STOP for t in core):
-                continue
-            # (no word of a run is mixed-case: the pattern allows only a capital and then lower case)
-            out.append((start, m.end(), 0.6 if any(t in self.any_name for t in core) else 0.55, core))
-        return out
-
-    def _uncommon(self, words: set[str], text: str, runs: list[tuple[int, int, float, list[str]]]) -> bool:
-        """Does the text look like it may hold names the lists do not know? (more than 40 uncommon
-        words: code, ids or foreign text; or at least two uncommon words that appear capitalised).
-        Only asked when a title run was found: the run's own core words usually settle it at once."""
-        seen: set[str] = set()
-        for _s, _e, _sc, core in runs:
-            for t in core:
-                if t in words and (t.capitalize() in text or t.upper() in text):
-                    seen.add(t)  # core words are uncommon and longer than two letters by construction
-                    if len(seen) >= 2:
-                        return True
-        unc = words - self.common
-        if len(unc) > 40:
-            return True
-        hits = 0
-        for w in unc:
-            if len(w) > 2 and (w.capitalize() in text or w.upper() in text):
-                hits += 1
-                if hits >= 2:
-                    return True
-        return False
-
-    def _list_items(self, text: str, low: str, pos: int) -> list[tuple[int, int, float]]:
-        """Names in a list after "Attendees:"/"CC:": items split by , ; / and, or bullets."""
-        out = []
-        for _ in range(30):
-            span = self._after_context(text, low, pos, "label")
-            if span is None:
-                break
-            if span[1] - span[0] > 2 and (span[2] >= 0.85 or self._cased(text, span[0], span[1]) != "l"):
-                out.append(span)
-            sep = _LIST_SEP.search(low, span[1], min(len(low), span[1] + 80))
-            if sep is None or sep.end() == sep.start() or "\n" in low[span[1]:sep.start()]:
-                break
-            pos = sep.end()
-        return out
 
     @staticmethod
     def _occurrences(low: str, words: set[str] | frozenset[str]):
@@ -358,18 +202,22 @@ class PersonRecognizer(Recognizer):
                 continue  # already inside a finding
             found[(i, j)] = 0.7
 
+    # -- the scan ------------------------------------------------------------------------
+
     def find(self, ctx: ScanContext) -> list[Candidate]:
         low = ctx.lower
         text = ctx.text
         words = ctx.words
         hits = words & self.strong
-        has_ctx = not words.isdisjoint(_CTX_TRIGGERS)
+        has_ctx = not words.isdisjoint(_CTX_TRIGGERS) or "--" in text  # (the "-- " signature line)
         # Title runs (names the lists do not know) count only in "uncommon" texts; the runs are found
         # first because the test is far dearer than the scan and most texts have no run at all.
         runs = self._title_runs(text, low, ctx.shape)
         if runs and not self._uncommon(words, text, runs):
             runs = []
-        if not hits and not has_ctx and not runs:
+        at = "@" in text
+        wide = not text.isascii()
+        if not hits and not has_ctx and not runs and not at and not wide:
             return []
         found: dict[tuple[int, int], float] = {}
 
@@ -381,10 +229,17 @@ class PersonRecognizer(Recognizer):
         for i, j, w in self._occurrences(low, hits):
             case = self._cased(text, i, j)
             s, e, n, strong = self._grow(text, low, i, j, case)
-            if n >= 2 and strong >= 1:
-                score = 0.85 if case != "l" else 0.6
+            if case == "l" and ((s and low[s - 1] in "@./")
+                                or (low[e:e + 1] in ("@", ".", "/") and low[e + 1:e + 2].isalpha())):
+                continue  # a lower-case name inside a host, path or address ("uni-heidelberg.de")
+            if n >= 2 and strong >= 1 and case != "l":
+                score = 0.85
+            elif n >= 2 and case == "l" and strong >= n:
+                score = 0.6  # "john smith"; "voit un", "cas en" in French text have a word that is no sure name
             elif n >= 2:
                 score = 0.5 if case == "T" else 0.3
+            elif case == "T" and w in self.common and _sentence_start(low, s):
+                score = 0.45  # "Ping fails from ...": a common word that opens a sentence needs more
             elif case == "T":
                 score = 0.65 if w in self.strong_first else 0.55
             elif case == "U":
@@ -395,31 +250,17 @@ class PersonRecognizer(Recognizer):
         for s, e, score, _core in runs:
             add(s, e, score)
         if has_ctx:
-            for m, c in self._contexts(low, words):
-                if m.group("n1") in _STOP_AFTER:
-                    continue  # _after_context (and _list_items) would reject this first word
-                kind = _CTX_KIND[c]
-                sep = m.group("sep")
-                if "\n" in sep and kind not in ("signoff", "label", "list", "title", "noun"):
-                    continue
-                if "." in sep and kind != "title":
-                    continue  # "... not people. Grace period": a sentence ended
-                if kind in ("list", "noun") and ":" not in sep and "-" not in sep and c != "cc":
-                    if kind == "list":
-                        continue
-                    kind = "weak"  # "the customer Will ..." needs a real name
-                if kind == "signoff" and "\n" not in sep and (
-                        c not in ("thanks", "thank you", "cheers") or "," not in sep):
-                    continue
-                if kind == "list":
-                    for span in self._list_items(text, low, m.start("n1")):
-                        add(span[0], span[1], span[2])
-                    continue
-                span = self._after_context(text, low, m.start("n1"), kind)
-                if span is not None:
-                    add(*span)
-        if found:
-            self._propagate(text, low, found)
+            self._phrase_spans(text, low, words, add)
+        self._field_spans(text, low, words, add)
+        if hits:
+            self._surname_lists(text, low, ctx.shape, add)
+        if at:
+            self._email_names(text, low, add)
+        if wide:
+            self._cjk_spans(text, add)
+        if not found:
+            return []
+        self._propagate(text, low, found)
         for (s, e), score in list(found.items()):
             # a context word right before any finding raises it
             if score < 0.85:
@@ -431,43 +272,13 @@ class PersonRecognizer(Recognizer):
                         w = low[prev[0]:prev[1]] if prev is not None and not prev[2] else ""
                     if w in _CTX_WORDS_BEFORE:
                         found[(s, e)] = max(score, 0.75)
+        drop_non_persons(text, low, found)
+        merge_last_first(text, low, found, self.last, self.first)
         return [(s, e, sc, "PERSON") for (s, e), sc in found.items()]
 
 
-# Words that _after_context rejects as the first word after any context phrase, whatever the kind:
-# stop words of two letters or more that are no name particle (one-letter ones may be initials).
-_STOP_AFTER = frozenset(w for w in STOPWORDS if len(w) >= 2 and w not in PARTICLES)
-
-_CTX_WORDS_BEFORE = frozenset(
-    "mr mrs ms miss dr prof dear hi hello hey name named called with by from to cc attn patient customer "
-    "client colleague manager boss wife husband son daughter friend brother sister mother father mom dad "
-    "tenant landlord contact regards thanks".split()
-)
-
-
-def _mixed_case(tok: str) -> bool:
-    """OpenAI, iPhone, GitHub: internal capitals mark products, not (unknown) people."""
-    if tok.isascii():  # (an ASCII string has a capital after the first letter iff lowering changes it)
-        rest = tok[1:]
-        return rest != rest.lower() and not tok.isupper()
-    return not tok.isupper() and any(c.isupper() for c in tok[1:])
-
-
-def _prev_token(low: str, s: int) -> tuple[int, int, bool] | None:
-    """The word (or initial "j.") just before position s across spaces or a hyphen: (start, end, is_initial)."""
-    i = s - 1
-    if i >= 0 and low[i] == "-":
+def _sentence_start(low: str, s: int) -> bool:
+    i = s
+    while i > 0 and low[i - 1] in " \t":
         i -= 1
-    else:
-        while i >= 0 and low[i] in " \t":
-            i -= 1
-        if i == s - 1:
-            return None
-    if i >= 1 and low[i] == "." and low[i - 1].isalpha() and (i < 2 or not low[i - 2].isalpha()):
-        return i - 1, i + 1, True
-    end = i + 1
-    while i >= 0 and (low[i].isalpha() or low[i] == "'"):
-        i -= 1
-    if i + 1 == end or (i >= 0 and (low[i].isalnum() or low[i] in "_>")):
-        return None  # glued to digits or a placeholder: part of some other token
-    return i + 1, end, False
+    return i == 0 or low[i - 1] in "\n.!?:"

@@ -1,0 +1,164 @@
+"""PERSON detection on names the lists may not know, in the places prompts put them, and the words and
+proper nouns that are no person. Every example here is written for this file (no corpus text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.redaction.detectors.base import ScanContext
+from service.redaction.detectors.name_lists import _DATA, load_names
+from service.redaction.detectors.names import PersonRecognizer
+from tests.redaction.conftest import types_of
+
+
+def persons(engine, text: str) -> list[str]:
+    return [v for t, v in types_of(engine, text) if t == "PERSON"]
+
+
+@pytest.mark.parametrize("text, name", [
+    # names from many cultures, in running text
+    ("Please forward the contract to Kim Min-jun before Friday.", "Kim Min-jun"),
+    ("Hi Park Seo-yeon, your parcel left the depot.", "Park Seo-yeon"),
+    ("The survey was written by Wang Xiuying last spring.", "Wang Xiuying"),
+    ("Reviewer: Xiuying Wang", "Xiuying Wang"),
+    ("Dear Nguyễn Thị Minh Khai,\nthe visa papers are ready.", "Nguyễn Thị Minh Khai"),
+    ("Chukwuemeka Okonkwo signed the lease yesterday.", "Chukwuemeka Okonkwo"),
+    ("Our tenant Oluwaseun Adeyemi asked about the boiler.", "Oluwaseun Adeyemi"),
+    ("A call with Mohammed bin Salman Al-Saud is planned.", "Mohammed bin Salman Al-Saud"),
+    ("Dear Fatima Al-Zahra, thank you for the quick reply.", "Fatima Al-Zahra"),
+    ("Name: Guðrún Jónsdóttir", "Guðrún Jónsdóttir"),
+    # multi-part names: middle initial without a dot, particles
+    ("John Q Public filled in the claim form.", "John Q Public"),
+    ("Dear Jan van der Berg,\nplease find the invoice attached.", "Jan van der Berg"),
+    ("Maria de la Cruz joined the board in May.", "Maria de la Cruz"),
+    # names that are also words, next to a cue
+    ("Dear Grace Hope,\nthe keys are at the front desk.", "Grace Hope"),
+    ("Name: Will Rose", "Will Rose"),
+    # titles in several languages
+    ("Frau Schmidtke hat angerufen.", "Schmidtke"),
+    ("Mme Dubreuil est arrivée à midi.", "Dubreuil"),
+    ("Mr. Okonjo-Iweala will join at ten.", "Okonjo-Iweala"),
+    # signatures
+    ("Best regards,\nHarriet Fenwick", "Harriet Fenwick"),
+    ("See you then.\n-- \nBarnaby Quell\n", "Barnaby Quell"),
+    ("Thanks,\nTobiah Marsh-Delacroix", "Tobiah Marsh-Delacroix"),
+    # surnames that are also place words stay people
+    ("Full name: Seo-yeon Park\nDOB: on file", "Seo-yeon Park"),
+    ("Please pay the refund to Aurelio Lane today.", "Aurelio Lane"),
+    # lists and "Last, First"
+    ("Smith, John", "Smith, John"),
+])
+def test_names_are_found_whole(engine, text, name):
+    assert name in persons(engine, text)
+
+
+@pytest.mark.parametrize("text, names", [
+    ('{"first_name": "Tamsin", "last_name": "Okafor", "plan": "pro"}', ["Tamsin", "Okafor"]),
+    ('{"customerName": "Ilse Brandvold", "id": 4}', ["Ilse Brandvold"]),
+    ("first_name: Radek\nsurname: Wyszomirski\n", ["Radek", "Wyszomirski"]),
+    ("holder: Saoirse Ní Bhriain\nexpiry: 09/27", ["Saoirse Ní Bhriain"]),
+    ("patient: Olamide Bakare\nward: 4B", ["Olamide Bakare"]),
+    ("employee = Thandiwe Mbeki", ["Thandiwe Mbeki"]),
+    ("<contact_name>Ngozi Eze</contact_name>", ["Ngozi Eze"]),
+    ('{"last_name": "Hope"}', ["Hope"]),
+    ("| Name | Phone |\n|---|---|\n| Ngozi Eze | 555 0101 |", ["Ngozi Eze"]),
+])
+def test_names_in_fields_and_key_value_lines(engine, text, names):
+    found = persons(engine, text)
+    for name in names:
+        assert name in found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("From: Nguyen Van An <an.nguyen@example.com>", "Nguyen Van An"),
+    ("Reply to Isolde Trevanion <itrevanion@example.org> today", "Isolde Trevanion"),
+    ("Ask Quillon about it (quillon.berd@example.net).", "Quillon"),
+])
+def test_display_name_spelled_by_the_email_local_part(engine, text, name):
+    assert name in persons(engine, text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("姓名：王秀英", "王秀英"),
+    ("name: 김민준", "김민준"),
+    ('{"name": "山田太郎"}', "山田太郎"),
+    ("昨天我见了李明先生。", "李明"),
+    ("山田さんに連絡してください。", "山田"),
+    ("김민준님, 주문이 발송되었습니다.", "김민준"),
+    ("이름: 박서연", "박서연"),
+])
+def test_cjk_and_hangul_names_in_name_contexts(engine, text, name):
+    assert name in persons(engine, text)
+
+
+def test_a_list_of_surnames_is_found_item_by_item(engine):
+    found = persons(engine, "The partners are Guibord, Cannon and Moore.")
+    assert {"Guibord", "Cannon", "Moore"} <= set(found)
+
+
+@pytest.mark.parametrize("text", [
+    # month and weekday abbreviations in timestamps and column headers
+    "Jan 12 10:22:01 host sshd[2211]: session opened",
+    "Report for 12 Jan 2025, totals below.",
+    "Feb Mar Apr\n10 12 14",
+    "Mon 09:00 standup, Fri 16:00 retro",
+    # chat roles and column headers
+    "Bot: how can I help you today?\nUser: reset my password",
+    "NAME   PHONE   EMAIL\n",
+    "PHONE          SSN",
+    "We are contacting you about your subscription.",
+    # places, streets and companies
+    "The Paris office moves to Main Street in May.",
+    "Johnson & Johnson reported earnings on Tuesday.",
+    "Invoices go to Baxter Ltd and Harrow Holdings.",
+    "The parade starts at Lake Tahoe and ends on Harrison Avenue.",
+    "Our new office in Dallas opens soon.",
+    # sentence-initial and capitalised common words
+    "Will this approach scale? Hope so. Grace period ends in June.",
+    "Ping fails from the build host but not from the laptop.",
+    "Report Summary Draft",
+    "Dear Customer,\nyour order has shipped.",
+    "Best regards,\nThe Support Team",
+    # configuration values under a generic name key
+    "name: Build and Test\nruns-on: ubuntu-latest",
+    '{"name": "my-service", "version": "1.2.0"}',
+    '{"name": "Production Database"}',
+    "file_name: Quarterly Report",
+    # a lower-case name inside a host name
+    "mail me at info@uni-heidelberg.de",
+])
+def test_words_places_companies_and_headers_are_not_people(engine, text):
+    assert persons(engine, text) == []
+
+
+def test_sources_beyond_faker_carry_names_alone():
+    """Without Faker's lists (the generator of the project's own corpus) the other sources still know
+    names from several regions."""
+    rec = PersonRecognizer(without="F")
+    for text, name in [("Chukwuemeka Okonkwo approved it.", "Chukwuemeka Okonkwo"),
+                       ("Guðrún Jónsdóttir approved it.", "Gudrun Jonsdottir"),
+                       ("Priyanka Deshpande approved it.", "Priyanka Deshpande")]:
+        from service.redaction.normalize import normalize
+
+        view = normalize(text).text
+        spans = [view[s:e] for s, e, sc, _t in rec.find(ScanContext(view)) if sc >= 0.5]
+        assert name in spans, text
+
+
+def test_a_name_only_one_low_ranked_source_knows_does_not_count_alone():
+    first, last, solo = load_names()
+    weak = (first | last) - solo
+    assert weak, "the data has names from the lower ranks of names-dataset only"
+    assert solo < (first | last)
+
+
+def test_name_data_stays_small():
+    total = sum(p.stat().st_size for p in _DATA.iterdir() if p.is_file())
+    assert total < 4_000_000
+
+
+def test_no_finding_repeats_or_leaks_text_into_the_recognizer_repr():
+    rec = PersonRecognizer()
+    assert "Okonkwo" not in repr(rec)
+    out = rec.find(ScanContext("Chukwuemeka Okonkwo and Chukwuemeka Okonkwo"))
+    assert len(out) == len(set(out))
