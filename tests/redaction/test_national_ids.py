@@ -316,6 +316,6 @@ def test_every_layout_needle_holds_its_gate() -> None:
     # a gate only changes speed if it is a necessary condition of every needle behind it
     from service.redaction.detectors.ids import _GATED
 
-    for gate, layouts in _GATED:
+    for gate, layouts, _ in _GATED:
         for lay in layouts:
             assert all(gate in needle for needle in lay.needles), lay.entity

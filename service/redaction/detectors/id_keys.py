@@ -26,9 +26,10 @@ from service.redaction.normalize import normalize
 SUFFIXES = ("number", "numbers", "num", "nbr", "no", "nos", "nr", "nummer", "numero", "id", "ids", "card",
             "code", "details")
 _SEP = r"[\s_\-.'’]{0,3}"
-# camelCase keys are one lower-case word: the common ones ("passportNumber", "patientId") are heads; a
-# short list keeps the head set small (the word-set gate runs on every text)
-_CAMEL_SUFFIXES = ("number", "no", "nr", "num", "id")
+# camelCase keys are one lower-case word: the common ones ("passportNumber", "patientId", "nhsNo",
+# "driversLicenseNumber") are heads; a short list keeps the head set small (the word-set gate runs on
+# every text, and a set of a few hundred words stays in cache where one of a few thousand does not)
+_CAMEL_SUFFIXES = ("number", "no", "id")
 
 # Words skipped between a key and its value ("passport number is", "NHS no.:", "Aadhaar card no").
 FILLERS = frozenset(
@@ -132,7 +133,7 @@ def compile_keys(phrases: tuple[str, ...]) -> KeySet:
             heads.add(words[0])
             concat = "".join(words)
             heads.add(concat)
-            heads.update(concat + s for s in _CAMEL_SUFFIXES)
+            heads.update(concat + s for s in (_CAMEL_SUFFIXES if len(words) == 1 else _CAMEL_SUFFIXES[:1]))
         else:
             subs.append(f.split()[0] if f.split() else f)
     tail = r"s?(?:" + _SEP + "(?:" + "|".join(SUFFIXES) + r"))?(?![a-z])"

@@ -27,8 +27,8 @@ digits (phone context gives a phone at most 0.95 without a '+'); keyed values wi
 0.9-0.95; laid-out values without a key 0.6-0.9 (the NHS and Aadhaar 0.6 lose to a formatted phone's
 0.65: both hide the digits, the phone names them).
 
-Cost: a text whose word set holds no key head and whose byte-class map (letters "a", digits "0") holds
-none of five gate strings is done after a set test and five C substring searches. Key hits and layout
+Cost: a text whose word set holds no key head and whose shape map (capitals "A", digits "0") holds none
+of five gate strings is done after a set test and five C substring searches. Key hits and layout
 hits each cost a bounded, anchored match, so the work is linear in the text on every input. Values
 and keys never leave this module except as offsets; validators never raise.
 """
@@ -40,7 +40,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from service.redaction.detectors.base import Candidate, Recognizer, ScanContext, byte_classes
+from service.redaction.detectors.base import SHAPE, Candidate, Recognizer, ScanContext, byte_classes
 from service.redaction.detectors.id_keys import ALL_SUBSTRINGS, COMPILED, FILLERS
 from service.redaction.detectors.national import (
     aadhaar_ok,
@@ -137,29 +137,36 @@ class _Layout:
 _NHS = _Layout("UK_NHS", "UK_NHS", (b"000 000 0000",), nhs_ok, 0.6)
 _AADHAAR = _Layout("IN_AADHAAR", "IN_AADHAAR", (b"0000 0000 0000",), aadhaar_ok, 0.6)
 _AADHAAR_DASHED = _Layout("IN_AADHAAR", "IN_AADHAAR", (b"0000-0000-0000",), aadhaar_ok, 0.6)
-_NIR = _Layout("FR_NIR", "FR_NIR", (b"0 00 00 00 000 000 00", b"0 00 00 0a 000 000 00"), fr_nir_ok, 0.85)
+_NIR = _Layout("FR_NIR", "FR_NIR", (b"0 00 00 00 000 000 00", b"0 00 00 0A 000 000 00"), fr_nir_ok, 0.85)
 _NIR_PLAIN = _Layout("FR_NIR", "FR_NIR", (b"000000000000000",), fr_nir_plain_ok, 0.6)
 _DE = _Layout("DE_TAX_ID", "DE_TAX_ID", (b"00 000 000 000",), de_tax_id_ok, 0.6)
 _DNI = _Layout("ES_NIF", "ES_ID", (b"00000000a", b"00000000-a"), es_dni_ok, 0.75)
 _NIE = _Layout("ES_NIE", "ES_ID", (b"a0000000a", b"a0000000-a"), es_nie_ok, 0.75, first="XYZxyz")
-_CF = _Layout("IT_FISCAL_CODE", "IT_FISCAL_CODE", (b"aaaaaa00a00a000a",), it_fiscal_code_ok, 0.9)
-_PAN = _Layout("IN_PAN", "IN_PAN", (b"aaaaa0000a",), in_pan_ok, None)
-# (gate, layouts): every needle of the layouts contains the gate, so one substring test that fails
-# skips them all (a typical text costs five C substring searches here)
-_GATED = (
-    (b"0 000", (_NHS, _AADHAAR, _NIR, _DE)),
-    (b"0000-0000-0000", (_AADHAAR_DASHED,)),
-    (b"0000000", (_DNI, _NIE, _NIR_PLAIN)),
-    (b"aaaaaa00a00a000a", (_CF,)),
-    (b"aaaaa0000a", (_PAN,)),
+_CF = _Layout("IT_FISCAL_CODE", "IT_FISCAL_CODE", (b"AAAAAA00A00A000A",), it_fiscal_code_ok, 0.9)
+_PAN = _Layout("IN_PAN", "IN_PAN", (b"AAAAA0000A",), in_pan_ok, None)
+# (gate, layouts, map): every needle of the layouts contains the gate, so one substring test that fails
+# skips them all (a typical text costs five C substring searches here). Gates and most needles are read
+# on the shape map that the digit-run and IBAN scans share (base.SHAPE: capitals "A", digits "0", the rest
+# itself), so on its own a codice fiscale or PAN counts in capitals only (after a key, in any case); DNI
+# and NIE end in a letter of either case, so their needles are read on a map of this module (_CLASSES:
+# letters "a"), built only for a text that has seven digits in a row.
+_GATED: tuple[tuple[bytes, tuple[_Layout, ...], bool], ...] = (
+    (b"0 000", (_NHS, _AADHAAR, _NIR, _DE), False),
+    (b"0000-0000-0000", (_AADHAAR_DASHED,), False),
+    (b"0000000", (_DNI, _NIE, _NIR_PLAIN), True),
+    (b"AAAAAA00A00A000A", (_CF,), False),
+    (b"AAAAA0000A", (_PAN,), False),
 )
 
 # letters (and the characters that glue a value into a longer token) read "a", digits "0"; the three
 # separators the layouts use stay themselves; everything else is "~"
 _CLASSES = byte_classes({"0": _D, "a": string.ascii_letters + "_/\\@", " ": " ", "-": "-", ".": "."})
 _GLUE = frozenset(b"0a")
+# the same "glued" bytes as read on the shape map
+_GLUE_SHAPE = frozenset(b"0A_/\\@" + string.ascii_lowercase.encode())
 _SEPS = frozenset(b" -.")
 _ZERO = ord("0")
+_NOT_DIGIT = re.compile(rb"[^0]")
 _NEGATIVE = re.compile(
     r"(?<![a-z])(?:order|invoice|inv|ref|reference|tracking|ticket|booking|confirmation|transaction|txn|serial|"
     r"sku|part|item|product|account|acct|receipt|case|claim|policy|batch|lot|version|build|commit|phone|tel|"
@@ -175,22 +182,22 @@ _MAX_FILLERS = 5
 _MAX_TRIES = 3
 
 
-def _class_map(ctx: ScanContext) -> bytes:
-    m = ctx.ascii_map(_CLASSES)
+def _class_map(ctx: ScanContext, table: bytes) -> bytes:
+    m = ctx.ascii_map(table)
     if m is None:  # one '?' per non-ASCII code point, so offsets still line up with the view
-        m = ctx.text.encode("ascii", "replace").translate(_CLASSES)
+        m = ctx.text.encode("ascii", "replace").translate(table)
     return m
 
 
-def _free(cmap: bytes, s: int, e: int) -> bool:
+def _free(cmap: bytes, s: int, e: int, glue: frozenset[int]) -> bool:
     """Not glued to a letter or digit, and not part of a longer digit run on either side."""
     if s:
         c = cmap[s - 1]
-        if c in _GLUE or (c in _SEPS and s > 1 and cmap[s - 2] == _ZERO):
+        if c in glue or (c in _SEPS and s > 1 and cmap[s - 2] == _ZERO):
             return False
     if e < len(cmap):
         c = cmap[e]
-        if c in _GLUE or (c in _SEPS and e + 1 < len(cmap) and cmap[e + 1] == _ZERO):
+        if c in glue or (c in _SEPS and e + 1 < len(cmap) and cmap[e + 1] == _ZERO):
             return False
     return True
 
@@ -217,19 +224,29 @@ class NationalIdRecognizer(Recognizer):
     # -- values in their usual layout ------------------------------------------------------
 
     def _laid_out(self, ctx: ScanContext, out: list[Candidate]) -> None:
-        cmap = _class_map(ctx)
-        for gate, layouts in _GATED:
-            if gate in cmap:
+        shape = _class_map(ctx, SHAPE)
+        for gate, layouts, letters in _GATED:
+            if gate in shape:
+                cmap, glue = (_class_map(ctx, _CLASSES), _GLUE) if letters else (shape, _GLUE_SHAPE)
                 for lay in layouts:
-                    self._scan(ctx, cmap, lay, out)
+                    self._scan(ctx, cmap, glue, lay, out)
 
-    def _scan(self, ctx: ScanContext, cmap: bytes, lay: _Layout, out: list[Candidate]) -> None:
+    def _scan(self, ctx: ScanContext, cmap: bytes, glue: frozenset[int], lay: _Layout, out: list[Candidate]) -> None:
         text = ctx.text
         for needle in lay.needles:
+            digits_only = needle.strip(b"0") == b""
             i = cmap.find(needle)
             while i >= 0:
                 e = i + len(needle)
-                if _free(cmap, i, e) and (not lay.first or text[i] in lay.first) and lay.check(_compact(text[i:e])):
+                if not _free(cmap, i, e, glue):
+                    if digits_only:  # every later match inside this digit run is glued too: skip the run
+                        m = _NOT_DIGIT.search(cmap, e)
+                        if m is None:
+                            break
+                        e = m.start()
+                    i = cmap.find(needle, e if digits_only else i + 1)
+                    continue
+                if (not lay.first or text[i] in lay.first) and lay.check(_compact(text[i:e])):
                     score = self._laid_out_score(ctx, lay, i)
                     if score is not None:
                         out.append((i, e, score, lay.entity))
