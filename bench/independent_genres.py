@@ -21,6 +21,12 @@ LOCALES = [("ja", 2), ("ko", 2), ("zh", 2), ("faker:vi_VN", 2), ("ar-eg", 1), ("
 NATIONAL = [("US_SSN", "en_US", "ssn"), ("UK_NINO", "en_GB", "ssn"), ("ES_NIF", "es_ES", "nif"),
             ("IT_FISCAL_CODE", "it_IT", "ssn"), ("IN_AADHAAR", "en_IN", "aadhaar_id"), ("IN_PAN", "en_IN", "pan"),
             ("US_PASSPORT", "en_US", "passport_number"), ("US_DRIVER_LICENSE", "en_US", "us_driver_license")]
+# Field names a real record would use for each id (never our entity names); "id_number" is a generic one, so
+# that some values must be recognised by their shape.
+ID_KEYS = {"US_SSN": ["ssn", "social_security_no"], "UK_NINO": ["ni_number", "nino"], "ES_NIF": ["nif", "dni"],
+           "IT_FISCAL_CODE": ["codice_fiscale", "tax_code"], "IN_AADHAAR": ["aadhaar", "uid_no"],
+           "IN_PAN": ["pan", "pan_no"], "US_PASSPORT": ["passport_no", "passportNumber"],
+           "US_DRIVER_LICENSE": ["driver_license", "dl_number"]}
 _IBAN_LOCALES = ["de_DE", "fr_FR", "en_GB", "nl_NL", "it_IT", "es_ES", "pl_PL"]
 _DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d %B %Y", "%b %d, %Y", "%d.%m.%Y", "%B %d, %Y"]
 
@@ -81,6 +87,7 @@ class Values:
         rec["secret"] = self.mim_en.cryptographic.token_urlsafe(24)
         etype, floc, meth = r.choice(NATIONAL)
         rec["nid"] = (etype, str(getattr(self.fk[floc], meth)()))
+        rec["nid_key"] = r.choice(ID_KEYS[etype] + ["id_number"])
         rec["host"] = self.mim_en.internet.hostname()
         rec["user"] = self.mim_en.person.username()
         return rec
@@ -98,7 +105,7 @@ def _html_table(v: Values, r, b):
 def _xml_record(v: Values, r, b):
     x = v.record()
     etype, val = x["nid"]
-    tag = etype.lower()
+    tag = x["nid_key"]
     b.seq(f'<?xml version="1.0"?>\n<customer id="{r.randint(1000, 99999)}">\n  <name>', (x["name"], "PERSON"),
           "</name>\n  <birthDate>", (x["dob"], "DATE_OF_BIRTH"), "</birthDate>\n  <address>\n    <street>",
           (x["street"], "LOCATION"), "</street>\n    <postalCode>", (x["postcode"], "LOCATION"),
@@ -125,7 +132,7 @@ def _json_payload(v: Values, r, b):
     x = v.record()
     etype, val = x["nid"]
     b.seq('{"customer": {"first_name": "', (x["first"], "PERSON"), '", "last_name": "', (x["last"], "PERSON"),
-          '", "dob": "', (x["dob"], "DATE_OF_BIRTH"), f'", "{etype.lower()}": "', (val, etype),
+          '", "dob": "', (x["dob"], "DATE_OF_BIRTH"), f'", "{x["nid_key"]}": "', (val, etype),
           '"}, "payment": {"iban": "', (x["iban"], "IBAN_CODE"), f'", "amount": {r.randint(5, 900)}}}, "mobile": "',
           (x["phone"], "PHONE_NUMBER"), '"}')
 
