@@ -6,6 +6,8 @@ functions below (written independently of the validators under test)."""
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 import pytest
 from hypothesis import given, settings
@@ -128,6 +130,11 @@ def test_extensions_and_prefixes(engine, text, value):
     assert found(engine, text, "PHONE_NUMBER") == [value]
 
 
+def test_a_cue_glued_by_a_dash_does_not_cut_the_number(engine):
+    text = "Dana Lee\n(02) 9519 3105-Office\\,(626)050-5982-Fax"
+    assert found(engine, text, "PHONE_NUMBER") == ["(02) 9519 3105", "(626)050-5982"]
+
+
 @pytest.mark.parametrize("after", [" (fax)", " mobile", " - cell", " (m)", " [home]"])
 def test_a_phone_cue_after_the_number_counts_as_context(engine, after):
     assert invalid("+1 237 555 0100")
@@ -142,11 +149,28 @@ def test_valid_numbers_of_regions_outside_the_built_in_list(engine, value):
     assert found(engine, f"whatsapp {value}", "PHONE_NUMBER") == [value]
 
 
-@pytest.mark.parametrize("value", ["+254 999 123 456", "+63 2 000 1234", "+84 24 0000 1234"])
-def test_unassigned_international_numbers_count_in_context_only(engine, value):
+@pytest.mark.parametrize("value", ["+254 999 123 456", "+63 2 000 1234", "+84 24 0000 1234", "+1-628-097-0859"])
+def test_unassigned_international_numbers_with_a_possible_length_are_phones(engine, value):
+    """The '+' and a known calling code are a cue of their own: nine digits or more need nothing else."""
     assert invalid(value)
     assert found(engine, f"my mobile is {value}", "PHONE_NUMBER") == [value]
-    assert found(engine, f"the ratio {value} was", "PHONE_NUMBER") == []
+    assert found(engine, f"Dana {value} later", "PHONE_NUMBER") == [value]
+
+
+def test_short_or_impossible_international_numbers_need_a_cue(engine):
+    short = "+47 901 23"  # Norway: five-digit numbers are possible, none is valid here
+    assert invalid(short) and phonenumbers.is_possible_number(phonenumbers.parse(short))
+    assert found(engine, f"score {short} today", "PHONE_NUMBER") == []  # seven digits and no cue
+    assert found(engine, f"call {short} today", "PHONE_NUMBER") == [short]
+    assert found(engine, "delta +99 123 456 789", "PHONE_NUMBER") == []  # no such calling code
+    assert found(engine, "value +1 123 456 7890", "PHONE_NUMBER") == []  # a NANP area code never starts with 1
+
+
+def test_no_leniency_across_a_line_break(engine):
+    """Under a "phone" header a CSV row's last field and the next row's first one are not a phone."""
+    text = 'id,name,phone,postcode\n6906,Dana Smith,"+1 415 555 0132",09767\n8733,Lee Wong,"+1 415 555 0199",04787'
+    assert found(engine, text, "PHONE_NUMBER") == ["+1 415 555 0132", "+1 415 555 0199"]
+    assert found(engine, "my number 2015552\n104 thanks", "PHONE_NUMBER") == ["2015552\n104"]
 
 
 def test_trunk_zero_in_brackets_after_the_country_code(engine):
@@ -264,16 +288,24 @@ def test_lower_case_nino_needs_its_name_nearby(engine):
     assert found(engine, "code ab 12 34 56 c here", "UK_NINO") == []
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
-@given(st.text(alphabet="abDEgbGB 0123456789-x", max_size=60))
-def test_lower_case_iban_candidates_are_the_same_with_and_without_the_byte_map(text):
+# two ASCII letters, an optional ' '/'-', two digits, then two letters/digits or a separator and one
+_LOWER_REF = re.compile(r"(?=([A-Za-z]{2})[ -]?[0-9]{2}(?:[A-Za-z0-9]{2}|[ -][A-Za-z0-9]))")
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(st.text(alphabet="abDEgbGBé 0123456789-x٣", max_size=60))
+def test_iban_hint_candidates_match_a_plain_reference_scan(text):
+    """The hint scan (on the shape map, and on the text when there is no map) finds exactly the positions
+    a plain (slow) look-ahead scan at every position finds."""
     class NoMaps(ScanContext):
         __slots__ = ()
 
         def ascii_map(self, table):
             return None
 
-    assert numbers_iban._lower_starts(ScanContext(text)) == numbers_iban._lower_starts(NoMaps(text))
+    expected = [m.start() for m in _LOWER_REF.finditer(text)]
+    assert numbers_iban.hint_starts(ScanContext(text)) == expected
+    assert numbers_iban.hint_starts(NoMaps(text)) == expected
 
 
 # -- numbers nobody would call personal --------------------------------------------------------------
@@ -291,6 +323,8 @@ def test_lower_case_iban_candidates_are_the_same_with_and_without_the_byte_map(t
     "timestamps 1714558951 1714558952 1714558953",
     "ids: 1002 1003 1004 1005 1006 1007 1008 1009",
     "call matrix 0 1 0 1 1 0 0 1 1",
+    "phone '01\t012\t0123\t01234'.expandtabs(4) gives '01  012 0123    01234'",
+    "phone: (123) 456-7890 is the placeholder in the form",
     "ISBN 978-3-925-82926-6 and 978-0-306-40615-7",
     "version 4.19.2-1041 build 20240501 1203",
 ])

@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 from service.redaction.detectors.numbers_classify import classify, ext_after, glued_ext, ipv4
-from service.redaction.detectors.numbers_context import Before
+from service.redaction.detectors.numbers_context import Before, phone_cue_after
 from service.redaction.detectors.numbers_iban import IBAN_HINT as _IBAN_HINT
 from service.redaction.detectors.numbers_iban import IBAN_HINT_MAP as _IBAN_HINT_MAP
 from service.redaction.detectors.numbers_iban import IBAN_RE, IbanRecognizer
@@ -37,6 +37,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 _DATE_IN_RUN = re.compile(
     r"(?<!\d)(?:(?:19|20)\d\d([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2(?:19|20)\d\d)(?!\d)"
 )
+_FIELD_SEP = frozenset(",;\t|")
 _MAX_ENDS = 13  # 7 to 19 digits: at most 13 ends per start, however the run is grouped
 
 
@@ -92,7 +93,7 @@ class DigitRunRecognizer(Recognizer):
             if e < n:
                 nxt = text[e]
                 if (nxt.isalnum() or nxt in "_<" or (nxt in ".-_" and e + 1 < n and text[e + 1].isalnum())) \
-                        and not glued_ext(text, e):
+                        and not glued_ext(text, e) and not (nxt == "-" and phone_cue_after(ctx, e)):
                     # the last group is glued to a word ("...\n19E6fb"): drop it, keep what precedes
                     cut = max(text.rfind(c, s, e) for c in " \t\n")
                     if cut <= s:
@@ -112,15 +113,19 @@ class DigitRunRecognizer(Recognizer):
                         s, e = s + 1, e - 1
                     out.append((s, e, score, "IP_ADDRESS"))
                     continue
-            hit = classify(raw, ctx, s, e)
+            # a line break inside a run between field delimiters (",09767\n8733,") ends a record: the two
+            # sides are different fields, never one value
+            tabular = "\n" in raw and ((s and text[s - 1] in _FIELD_SEP) or (e < n and text[e] in _FIELD_SEP))
+            hit = None if tabular else classify(raw, ctx, s, e)
             if hit is not None:
                 out.append(self._emit(text, s, e, hit))
                 continue
-            if len(raw) > 10 or raw.count(".") == 3:
-                self._split(text, raw, s, ctx, out)  # (ten characters hold no two values but "1.1.1.1 2")
+            if len(raw) > 10 or raw.count(".") == 3 or tabular:
+                self._split(text, raw, s, ctx, out, tabular)  # (ten characters hold no two values but "1.1.1.1 2")
         return out
 
-    def _split(self, text: str, raw: str, s: int, ctx: ScanContext, out: list[Candidate]) -> None:
+    def _split(self, text: str, raw: str, s: int, ctx: ScanContext, out: list[Candidate],
+               tabular: bool = False) -> None:
         """Greedy segmentation of a run that did not classify whole (see the module docstring)."""
         groups = [g.span() for g in _GROUP.finditer(raw)]
         count = len(groups)
@@ -128,16 +133,20 @@ class DigitRunRecognizer(Recognizer):
             return
         total = sum(b - a for a, b in groups)
         inner = total - min(groups[0][1] - groups[0][0], groups[-1][1] - groups[-1][0])
-        if inner < 7 and count < 5:
+        if inner < 7 and count < 5 and not tabular:
             return  # no part of 7 digits or more (or 4 dotted groups) short of the whole run: "2024-01-01"
         seps = [_norm_sep(raw[groups[k][1]:groups[k + 1][0]]) for k in range(count - 1)]
         sizes = {b - a for a, b in groups[:-1]}
-        if len(sizes) == 1 and min(sizes) >= 3 and len(set(seps)) == 1 and total <= 19 \
-                and groups[-1][1] - groups[-1][0] <= min(sizes):
-            return  # evenly grouped and no longer than one value ("4912 0803 0885 7400"): one number that failed
+        if len(sizes) == 1 and min(sizes) >= 3 and len(set(seps)) == 1 and groups[-1][1] - groups[-1][0] <= min(sizes):
+            # evenly grouped: one number that failed ("4912 0803 0885 7400", the tail of an IBAN), not
+            # values side by side (two cards of the same layout glued by one space stay unsplit too)
+            return
         barrier = [False] * count  # barrier[k]: no value spans the separator after group k
         dead = [False] * count  # dead[k]: group k belongs to a date
         starts = [a for a, _ in groups]
+        if tabular:
+            for k in range(count - 1):
+                barrier[k] = barrier[k] or seps[k] == "\n"
         if "\n" in raw:
             for b in _BLANK_LINE.finditer(raw):
                 barrier[bisect_right(starts, b.start()) - 1] = True  # the group before the blank line
@@ -194,7 +203,10 @@ class DigitRunRecognizer(Recognizer):
                     b += 1
                 if before is None or before[0] != a:
                     before = (a, Before(ctx, s + a))
-                hit = classify(raw[a:b], ctx, s + a, s + b, segment=True, before=before[1])
+                # a part that is a whole line of the run ("Brazil 27943\n0688 698 05 65 office") is judged
+                # like a run of its own
+                whole_line = (i == 0 or seps[i - 1] == "\n") and (j == count - 1 or seps[j] == "\n")
+                hit = classify(raw[a:b], ctx, s + a, s + b, segment=not whole_line, before=before[1])
                 if hit is not None and hit[1] == "CREDIT_CARD" and self._card_runs_on(groups, seps, i, j, claimed):
                     continue
                 if hit is not None:

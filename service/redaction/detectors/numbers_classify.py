@@ -23,6 +23,7 @@ _DATE_RE = re.compile(
 )
 _SSN_SHAPE = re.compile(r"^\d{3}([- .])\d{2}\1\d{4}$")
 _DECIMAL = re.compile(r"^\d{1,3}\.\d{5,}$")  # 3.14159265358979: a decimal, not an id
+_COUNTING = "01234567890"
 _NOT_ASCII_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
 _IPV4_SHAPE = re.compile(
     r"^\(?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})(?:/\d{1,2})?\)?$"
@@ -155,7 +156,9 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
                 return None
     if len(set(digits)) < 3:
         return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
-    if not phone_ok(raw, digits, has_context, spaced_out):
+    if len(g) > 1 and min(g) > 1 and all(part in _COUNTING for part in NONDIGIT.split(raw) if part):
+        return None  # "01 012 0123", "123-456-7890": counting, a placeholder
+    if not phone_ok(raw, digits, has_context, spaced_out, lenient=has_context and "\n" not in raw):
         return None
     formatted = not raw.lstrip("+").isdigit()
     score = 0.4 + (0.25 if formatted else 0.0) + (0.3 if intl else 0.0) + (0.3 if has_context else 0.0)

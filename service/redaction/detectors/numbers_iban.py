@@ -1,12 +1,12 @@
-"""IBAN_CODE (any case) and, from the same scans, UK_NINO (lower case only next to "NI", "NINO",
-"national insurance").
+"""IBAN_CODE (any case) and UK_NINO, from one hint scan.
 
-Upper-case country codes: a hint scan for "XX99" (on the shape map in ASCII views), then the country's
-exact length and ISO 7064 mod-97. Lower- or mixed-case codes ("de89 3704 ...", "Gb82west...") are
-found from the digit runs instead (a pair of letters right before a run of two or more digits), since
-a letter-first hint would fire on every word; because prose in lower case ("is 25 years old and ...")
-passes mod-97 one time in 97, such a value must also fit its country's BBAN format (python-stdnum's
-per-country table) before it counts.
+The hint is two letters, an optional separator and two digits that start a run (IBAN_HINT; on the
+shape map in ASCII views, where it starts with a literal). Upper-case country codes: the country's
+exact length and ISO 7064 mod-97, as the NINO pattern first. Lower- or mixed-case codes ("de89 3704
+...", "Gb82west..."): prose in lower case ("is 25 years old and ...") passes mod-97 one time in 97, so
+such a value must also hold eight digits or more and fit its country's BBAN format (python-stdnum's
+per-country table); a lower-case NINO counts only next to its name ("NI", "NINO", "national
+insurance"), since two letters, six digits and a letter are common in ids.
 """
 
 from __future__ import annotations
@@ -15,32 +15,28 @@ import re
 
 from stdnum import iban as stdnum_iban
 
-from service.redaction.detectors.base import Candidate, Recognizer, ScanContext, byte_classes
+from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 from service.redaction.detectors.national import NINO_RE
 from service.redaction.detectors.validators import IBAN_LENGTHS, iban_ok
 
 IBAN_RE = re.compile(r"([A-Za-z]{2})[ \-]?(\d{2})((?:[ \-]?[A-Za-z0-9]){11,32})")
-# "[A-Z][A-Z]", not "[A-Z]{2}": a leading character class lets the regex engine skip ahead to the next
-# capital instead of trying a match at every position
-IBAN_HINT = re.compile(r"[A-Z][A-Z][ \-]?\d\d")
-# ASCII views: the same hints, found on the shape map (every capital "A", every digit "0"), where the
-# pattern starts with a literal
-IBAN_HINT_MAP = re.compile(rb"AA[ \-]?00")
-# digit runs of two or more (the lower-case path, views that are not ASCII)
-_DIGITS2 = re.compile(r"\d\d+")
-# ASCII views: lower-case letters read "a", capitals "A", digits "0", ' ' and '-' read ' '; reversed, a
-# candidate reads "00", an optional ' ', then the second and the first letter (not both "A")
-_CASE_MAP = byte_classes({"a": "abcdefghijklmnopqrstuvwxyz", "A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                          "0": "0123456789", " ": " -"})
-_REV_HINT = re.compile(rb"00 ?(?:a[aA]|Aa)")
+# The hint for both: two digits that start a run, after two ASCII letters (and an optional ' '/'-'),
+# before two letters or digits (or ' '/'-' and one), which every IBAN and NINO has. The literal part
+# (the digits) comes first and the rest are look-arounds, tried only where two digits stand.
+IBAN_HINT = re.compile(
+    r"[0-9][0-9](?:(?<=[A-Za-z][A-Za-z][0-9][0-9])|(?<=[A-Za-z][A-Za-z][ \-][0-9][0-9]))"
+    r"(?=[A-Za-z0-9]{2}|[ \-][A-Za-z0-9])"
+)
+# ASCII views: the same hints on the shape map (capitals "A", digits "0", lower-case letters themselves),
+# where the pattern starts with a literal and scans several times faster
+IBAN_HINT_MAP = re.compile(rb"00(?:(?<=[a-zA][a-zA]00)|(?<=[a-zA][a-zA][ \-]00))(?=[a-zA0]{2}|[ \-][a-zA0])")
 _NINO_WORDS = frozenset({"nino", "ni", "insurance", "nin"})
-_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 # the first n letters/digits of an IBAN_RE match (at most one separator between two of them)
 _FIRST_ALNUM = {n: re.compile(r"(?:[ \-]?[A-Za-z0-9]){%d}" % n) for n in set(IBAN_LENGTHS.values())}
 
 
-def _iban_at(text: str, m: re.Match[str]) -> Candidate | None:
+def _iban_at(text: str, m: re.Match[str], min_digits: int = 0) -> Candidate | None:
     want = IBAN_LENGTHS.get(m.group(1).upper())
     if want is None:
         return None
@@ -67,52 +63,40 @@ def _iban_at(text: str, m: re.Match[str]) -> Candidate | None:
         compact = "".join(chars)
     if end < len(text) and (text[end].isalnum() or text[end] == "<"):
         return None  # the value runs on: not this IBAN
+    if min_digits and sum(c.isdigit() for c in compact) < min_digits:
+        return None  # "is 25 years old and happy to ...": words, not an account number
     if iban_ok(compact):
         return (m.start(), end, 1.0, "IBAN_CODE")
     return None
 
 
 class IbanRecognizer(Recognizer):
-    """IBAN_CODE (any case) and, from the upper-case hint scan, UK_NINO."""
+    """IBAN_CODE (any case) and UK_NINO, from one scan for two letters before two digits."""
 
     name = "iban"
     entities = ("IBAN_CODE", "UK_NINO")
 
     def find(self, ctx: ScanContext) -> list[Candidate]:
-        shape = ctx.shape
         text = ctx.text
         out: list[Candidate] = []
         done = -1
-        for h in IBAN_HINT.finditer(text) if shape is None else IBAN_HINT_MAP.finditer(shape):
-            st = h.start()
-            if st < done or (st and (text[st - 1].isalnum() or text[st - 1] == ">")):
-                continue
-            nino = NINO_RE.match(text, st)
-            if nino is not None:
-                out.append((st, nino.end(), 0.85, "UK_NINO"))
-                done = nino.end()
-                continue
-            m = IBAN_RE.match(text, st)
-            if m is None:
-                continue
-            hit = _iban_at(text, m)
-            if hit is not None:
-                out.append(hit)
-                done = hit[1]
-        if text.isascii() and text.isupper():
-            return out  # no lower-case letter: nothing more to find
-        self._lower_case(ctx, out)
-        return out
-
-    @staticmethod
-    def _lower_case(ctx: ScanContext, out: list[Candidate]) -> None:
-        text = ctx.text
-        done = -1
-        # a lower-case NINO ("ab 12 34 56 c") only next to its name: six digits and a letter are common
         nino_ok = None
-        for st in _lower_starts(ctx):
+        for st in hint_starts(ctx):
             if st < done or (st and (text[st - 1].isalnum() or text[st - 1] == ">")):
                 continue
+            if text[st:st + 2].isupper():
+                nino = NINO_RE.match(text, st)
+                if nino is not None:
+                    out.append((st, nino.end(), 0.85, "UK_NINO"))
+                    done = nino.end()
+                    continue
+                m = IBAN_RE.match(text, st)
+                hit = None if m is None else _iban_at(text, m)
+                if hit is not None:
+                    out.append(hit)
+                    done = hit[1]
+                continue
+            # lower or mixed case: a NINO only next to its name (six digits and a letter are common)
             if nino_ok is None:
                 nino_ok = not ctx.words.isdisjoint(_NINO_WORDS)
             if nino_ok and text[st:st + 13].isascii():
@@ -126,30 +110,20 @@ class IbanRecognizer(Recognizer):
             m = IBAN_RE.match(text, st)
             if m is None:
                 continue
-            hit = _iban_at(text, m)
+            hit = _iban_at(text, m, min_digits=8)  # account numbers are digits (BBANs with letters too)
             if hit is None:
                 continue
             compact = "".join(c for c in text[hit[0]:hit[1]] if c.isalnum()).upper()
             if stdnum_iban.is_valid(compact):
                 out.append(hit)
                 done = hit[1]
+        return out
 
 
-def _lower_starts(ctx: ScanContext) -> list[int]:
-    """Every position of two ASCII letters, not both capitals, then an optional ' ' or '-', then a run of
-    two or more digits; ascending. ASCII views: one scan of the reversed letter-case map, where the
-    pattern starts with its rarest part (the two digits) as a literal; other views: the digit runs."""
-    text = ctx.text
-    case_map = ctx.ascii_map(_CASE_MAP)
-    if case_map is not None:
-        rev = case_map[::-1]
-        n = len(rev)
-        return [n - m.end() for m in _REV_HINT.finditer(rev)][::-1]
-    letters = _ASCII_LETTERS
-    starts = []
-    for r in _DIGITS2.finditer(text):
-        s = r.start()
-        st = s - 2 if s >= 2 and text[s - 1] in letters else s - 3 if s >= 3 and text[s - 1] in " -" else -1
-        if st >= 0 and text[st] in letters and text[st + 1] in letters and not text[st:st + 2].isupper():
-            starts.append(st)
-    return starts
+def hint_starts(ctx: ScanContext) -> list[int]:
+    """Where each IBAN_HINT candidate starts (its two letters), ascending."""
+    shape = ctx.shape
+    if shape is None:
+        text = ctx.text
+        return [h.start() - (2 if text[h.start() - 1] not in " -" else 3) for h in IBAN_HINT.finditer(text)]
+    return [h.start() - (2 if shape[h.start() - 1] not in b" -" else 3) for h in IBAN_HINT_MAP.finditer(shape)]

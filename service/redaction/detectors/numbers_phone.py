@@ -125,7 +125,7 @@ def intl_plausible(digits: str) -> bool:
     if len(set(rest)) < 3:
         return False  # +1 000 000 0000: a placeholder
     if cc == 1:
-        return len(rest) == 10 and rest[0] in US_DIGIT and rest[3] in US_DIGIT
+        return len(rest) == 10 and rest[0] in US_DIGIT
     return len(rest) in _CC_LEN.get(cc, ())
 
 
@@ -145,8 +145,10 @@ def _drop_trunk(raw: str) -> str:
     return raw[:i] + raw[i + 3:] if i > 0 else raw
 
 
-def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool) -> bool:
-    """Validity (always enough) or, with a phone cue, plausibility (see the module docstring)."""
+def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool, lenient: bool = False) -> bool:
+    """Validity (always enough) or, when `lenient` (a phone cue and no line break inside the value: a
+    CSV's "...,09767\n8733,..." under a "phone" header is two fields), plausibility (see the module
+    docstring). `has_context` alone relaxes only the grouping of valid numbers."""
     try:
         if raw.lstrip("( \t").startswith("+") or (digits.startswith("00") and len(digits) > 9):
             if "(0)" in raw:
@@ -156,14 +158,20 @@ def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool) -> bool
                 d = d[2:]
             if intl_valid(d):
                 return True
-            return has_context and intl_plausible(d)
+            # a '+', a known calling code and a possible length: a phone-shaped number (the '+' is itself
+            # a cue); without another cue it must be written cleanly and hold nine digits or more
+            return "\n" not in raw and intl_plausible(d) and (lenient or len(d) >= 9)
         g = groups_of(raw)
         n = len(digits)
+        if lenient and n in (10, 11) and digits[n - 10] in US_DIGIT and (n == 10 or digits[0] == "1") and (
+                g[-3:] == [3, 3, 4] or len(g) == 1 or spaced_out):
+            # NANP layout in a phone context: area code 2-9, any exchange (numbers not yet in service)
+            return len(set(digits[-7:])) > 1  # (415) 000-0000 is a placeholder
         if nanp_shaped(digits):
-            if has_context:
-                return len(set(digits[-7:])) > 1  # (415) 000-0000 is a placeholder
-            if _nanp_valid(digits) and (spaced_out or len(g) == 1 or g in ([3, 3, 4], [1, 3, 3, 4])):
+            if _nanp_valid(digits) and (has_context or spaced_out or len(g) == 1 or g in ([3, 3, 4], [1, 3, 3, 4])):
                 return True
+        if lenient and digits[0] == "0" and digits[1] != "0" and 9 <= n <= 12:
+            return True  # a trunk-0 national number, of any region (the built-in list is not the world)
         regions = (_NATIONAL0_REGIONS if digits[0] == "0" else ()) + (_CONTEXT_REGIONS if has_context else ())
         for region in regions:
             if not _length_fits(digits, region):
@@ -176,8 +184,6 @@ def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool) -> bool
             if g == groups_of(phonenumbers.format_number(num, _F.NATIONAL)):
                 return True
         if has_context:
-            if digits[0] == "0" and digits[1] != "0" and 9 <= n <= 12:
-                return True  # a national number of a region outside the built-in list
             if not digits.startswith("0"):
                 # "phone: 4930120796" - an international number written without its '+'
                 return intl_valid(digits)
