@@ -18,6 +18,11 @@ B58_RE = re.compile(r"[13][1-9A-HJ-NP-Za-km-z]{25,34}")
 BECH_RE = re.compile(r"(?<![A-Za-z0-9>])(?:bc|BC)1[02-9ac-hj-np-zAC-HJ-NP-Z]{6,87}(?![A-Za-z0-9<])")
 ETH_RE = re.compile(r"0[xX][0-9a-fA-F]{40}")
 _ALNUM = byte_classes({"a": string.ascii_letters + string.digits})
+# A base58-shaped token after a wallet cue is an address even when its checksum fails or it holds
+# characters base58 leaves out (generators and typos produce such values; for privacy the cue decides).
+# It must look random (upper case, lower case and digits), so a word or an id after "wallet" is not one.
+_LOOSE_B58 = re.compile(r"[13][A-Za-z0-9]{25,34}")
+_WALLET_CUES = re.compile(r"(?<![a-z0-9])(?:wallet|bitcoin|btc|crypto|ethereum|eth|usdt|satoshi|sats)(?![a-z0-9])")
 
 
 class CryptoRecognizer(Recognizer):
@@ -38,6 +43,15 @@ class CryptoRecognizer(Recognizer):
                     continue  # part of a longer token (hash, base64, key)
                 if base58check_ok(m.group()):
                     out.append((s, e, 1.0, "CRYPTO"))
+            for m in _LOOSE_B58.finditer(text, lo, hi):
+                s, e = m.span()
+                v = m.group()
+                if (s and (text[s - 1].isalnum() or text[s - 1] == ">")) or (
+                        e < n and (text[e].isalnum() or text[e] == "<")):
+                    continue
+                if (any(c.isupper() for c in v) and any(c.islower() for c in v) and any(c.isdigit() for c in v[1:])
+                        and _WALLET_CUES.search(ctx.context_before(s, 80)) and not base58check_ok(v)):
+                    out.append((s, e, 0.8, "CRYPTO"))
         low = ctx.lower  # one search for both spellings of each prefix, then the exact ones
         if "bc1" in low and ("bc1" in text or "BC1" in text):
             # anchored at each "bc1"/"BC1" (the pattern's lookbehind would make a full scan try every
