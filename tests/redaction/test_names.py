@@ -162,3 +162,34 @@ def test_no_finding_repeats_or_leaks_text_into_the_recognizer_repr():
     assert "Okonkwo" not in repr(rec)
     out = rec.find(ScanContext("Chukwuemeka Okonkwo and Chukwuemeka Okonkwo"))
     assert len(out) == len(set(out))
+
+
+@pytest.mark.parametrize("text, names", [
+    ("[09:02] Marisol: the parcel is late\n[09:05] Agent: sorry to hear that\n[09:06] Marisol: ok", ["Marisol"]),
+    ("Teodora (+44 7700 900123): running late\nMe: np\nTeodora: ten minutes", ["Teodora"]),
+    ("[14:10] سلمى: مرحبا\n[14:11] Support: hello", ["سلمى"]),
+    ("From: Amira Haddad <ah.inbox@example.org>\nTo: ops@example.org", ["Amira Haddad"]),
+    ('To: "Li Wei" <lw@example.cn>, Dorota Kwiatek <dk@example.pl>', ["Li Wei", "Dorota Kwiatek"]),
+    ("From: たくみ 横川 <box17@example.jp>", ["たくみ 横川"]),
+    ("Regards,\nأميرة الهاشمي", ["أميرة الهاشمي"]),
+    ("owner:\n  name: 균 혜영\n  team: billing", ["균 혜영"]),
+    ("BEGIN:VCARD\nFN:نوح الزراد\nEND:VCARD", ["نوح الزراد"]),
+    ("please ask أنس النمر to call back", ["أنس النمر"]),
+])
+def test_speakers_display_names_and_other_scripts(engine, text, names):
+    found = persons(engine, text)
+    for name in names:
+        assert name in found
+
+
+@pytest.mark.parametrize("text", [
+    "TODO: fix the parser\nTODO: add tests\nFIXME: later",
+    "Note: the cache is cold\nError: timeout\nNote: retry later",
+    "Q: why?\nA: because\nQ: really?",
+    "User: hi\nAssistant: hello, how can I help?\nUser: thanks",
+    "From: Acme Billing <billing@acme.example>",
+    "From: GitHub <noreply@github.example>",
+    "Subject: Quarterly numbers\nDate: Tue, 4 Mar 2025",
+])
+def test_roles_keys_and_senders_that_are_no_person(engine, text):
+    assert persons(engine, text) == []

@@ -5,9 +5,10 @@ per-country ranks): first and last names folded to ASCII. A name that is also an
 (`ambiguous_names.txt`: "Will", "May", "Grace"), a well-known non-person proper noun or column-header
 word (`not_names.txt`), or a name only one low-ranked source knows counts only next to another name or
 after context. Context that needs no list at all is in names_context.py (phrases: "Dear", "Mr",
-"Regards,", "Name:") and names_fields.py (name fields and `key: value` lines, e-mail display names
-and local parts, CJK and Hangul names, lists and "Last, First"); names_filters.py drops months next to
-digits, companies, streets and places.
+"Regards,", "Name:"), names_fields.py (name fields and `key: value` lines, e-mail local parts, CJK and
+Hangul names, lists of surnames) and names_messages.py (transcript speakers, e-mail header display names,
+names in scripts without case after a cue); names_filters.py drops months next to digits, companies,
+streets and places, and joins "Last, First".
 
 Threat model: prompts name people in every culture and layout; a name the lists miss leaks, so list
 evidence and context evidence are independent ways in, and false positives are kept down by filters
@@ -30,6 +31,7 @@ from service.redaction.detectors.names_context import (  # noqa: F401 - the tabl
     _CTX_KIND, _CTX_TRIGGERS, _CTX_WORDS_BEFORE, _PHRASE_WORDS, _STOP_AFTER, _TITLE_RUN, _TITLE_RUN_SHAPE,
     PhraseContexts, _prev_token)
 from service.redaction.detectors.names_fields import FieldContexts
+from service.redaction.detectors.names_messages import MessageContexts
 from service.redaction.detectors.names_filters import NOT_NAME_SUFFIX, drop_non_persons, merge_last_first
 
 _WORDS = re.compile(r"[a-z]+")
@@ -38,7 +40,7 @@ _RIGHT = re.compile(r"(?:'s)?(?P<sep>[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)
 _NAME_STOPS = frozenset("an le do ho vu ly".split())
 
 
-class PersonRecognizer(PhraseContexts, FieldContexts, Recognizer):
+class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognizer):
     name = "person"
     entities = ("PERSON",)
 
@@ -217,7 +219,8 @@ class PersonRecognizer(PhraseContexts, FieldContexts, Recognizer):
             runs = []
         at = "@" in text
         wide = not text.isascii()
-        if not hits and not has_ctx and not runs and not at and not wide:
+        colons = text.count(": ") >= 2  # (a transcript has speaker lines "Name: ...")
+        if not hits and not has_ctx and not runs and not at and not wide and not colons:
             return []
         found: dict[tuple[int, int], float] = {}
 
@@ -256,8 +259,12 @@ class PersonRecognizer(PhraseContexts, FieldContexts, Recognizer):
             self._surname_lists(text, low, ctx.shape, add)
         if at:
             self._email_names(text, low, add)
+            self._header_display_names(text, low, add)
+        if colons:
+            self._speakers(text, low, add)
         if wide:
             self._cjk_spans(text, add)
+            self._foreign_after_cue(text, low, add)
         if not found:
             return []
         self._propagate(text, low, found)

@@ -294,7 +294,8 @@ def _signature_line(text: str, low: str, ts: int) -> tuple[int, int, float] | No
     line = text[ts:le].rstrip(" \t\r,.")
     toks = line.split()
     if not 1 <= len(toks) <= 4 or any(
-            not t[0].isupper() or not t.replace("-", "").replace("'", "").replace(".", "").isalpha()
+            not (t[0].isupper() or (t[0].isalpha() and t[0].lower() == t[0].upper()))
+            or not t.replace("-", "").replace("'", "").replace(".", "").isalpha()
             or _mixed_case(t) or t.lower() in STOPWORDS or t.lower() in TITLES for t in toks):
         return None
     return ts, ts + len(line), 0.85

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from service.redaction.detectors.name_lists import STOPWORDS, _read_words
+from service.redaction.detectors.names_messages import name_shaped
 
 # Whole keys (lower case, separators removed) whose value is a person's name whatever it looks like ...
 _STRICT_KEYS = frozenset("""firstname lastname givenname familyname fullname middlename maidenname surname forename
@@ -26,7 +27,7 @@ fname lname personname nameofperson cardholder cardholdername holdername account
 patientname customername clientname employeename contactname applicantname membername studentname
 passengername guestname tenantname ownername sendername recipientname beneficiaryname payeename
 emergencycontact emergencycontactname nextofkin spousename fathername mothername legalname displayname
-realname nombre apellido apellidos prenom nomdefamille vorname nachname nome cognome""".split())
+realname nombre apellido apellidos prenom nomdefamille vorname nachname nome cognome fn""".split())
 # ... and keys whose value is a person's name when it looks like one.
 _GENERIC_KEYS = frozenset("""name nom customer client patient employee contact holder owner author assignee
 reporter sender recipient guest passenger tenant member signer signatory beneficiary payee attendee
@@ -38,6 +39,7 @@ _FIELD_SEP = re.compile(r"""["']?[ \t]*(?:[:=>]|\uff1a)[ \t]*(["']?)""")
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_- ")
 _NULLISH = frozenset("""null none nil n/a na unknown redacted anonymous string test example tbd required
 optional true false yes no value name undefined empty""".split())
+_BAD_VALUE = re.compile(r"[\d@/\\_#$%*+=:]")  # ids, addresses, paths, expressions: no name
 _VALUE_STOP = re.compile(r"""["'\n\r,;|<>{}\[\]()]""")
 _LATIN_TOKEN = re.compile(r"[^\W\d_][^\W\d_'\u2019.\-]*(?:['\u2019.\-][^\W\d_]+)*\.?")
 _CJK_CLASS = "[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7a3]"  # kana, Han, Hangul syllables
@@ -111,7 +113,7 @@ class FieldContexts:
             return None  # longer than any name
         raw = text[vs:ve]
         value = raw.strip()
-        if not value or any(c.isdigit() or c in "@/\\_#$%*+=:" for c in value):
+        if not value or _BAD_VALUE.search(value) is not None:
             return None
         s = vs + (len(raw) - len(raw.lstrip()))
         e = s + len(value)
@@ -132,9 +134,9 @@ class FieldContexts:
             if not all(n or t.strip(".") not in self.common for t, n in zip(toks, named, strict=True)):
                 return None
             return s, e
-        if not all(text[s + lv.index(t)].isupper() for t in toks):
+        if not all(name_shaped(text[s + lv.index(t):s + lv.index(t) + len(t)]) for t in toks):
             return None  # generic keys need capitalised words ("name: my-service" is no person)
-        if len(toks) == 1 and not named[0]:
+        if len(toks) == 1 and not named[0] and not (len(toks[0]) > 1 and not toks[0].isascii()):
             return None
         if not all(n or t.strip(".") not in self.common or len(t.strip(".")) == 1
                    for t, n in zip(toks, named, strict=True)):
