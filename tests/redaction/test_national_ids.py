@@ -176,6 +176,14 @@ FOUND = [
     ("Patientennummer: 7732145", "MEDICAL_RECORD", "7732145"),
     ("numero di cartella clinica 00991234", "MEDICAL_RECORD", "00991234"),
     ("patient_id: 55012873\nward: 4B", "MEDICAL_RECORD", "55012873"),
+    # a person's id field: a valid identifier is typed by its checksum, anything else hidden by its shape
+    ('{"id_number": "RSSMRA85T10A562S"}', "IT_FISCAL_CODE", "RSSMRA85T10A562S"),
+    ('{"id_number": "796324322638"}', "IN_AADHAAR", "796324322638"),
+    ("<id_number>X95267656</id_number>", "US_PASSPORT", "X95267656"),
+    ('"idNumber": "70703201"', "US_DRIVER_LICENSE", "70703201"),
+    ("national id: 2345 6789 0123", "IN_AADHAAR", "2345 6789 0123"),
+    ("Document number: AB1234567", "US_DRIVER_LICENSE", "AB1234567"),
+    ('"uid_no": "217025082900"', "IN_AADHAAR", "217025082900"),
 ]
 
 
@@ -224,7 +232,10 @@ NOT_FOUND = [
     "cf: RSSMRA85T10A562T",
     "ssn 86095742710",
     "tax id 86095742710",
-    "national id: 2345 6789 0123",
+    # generic id fields that belong to something else
+    "order id number 12345678",
+    "session_id_no=12345678",
+    "userIdNumber: 1234567",
     # valid checksums without a key and outside the usual layout
     "the value 4010232137 appears twice",
     "value 491836253079 in column 3",

@@ -65,7 +65,7 @@ KEYS: dict[str, tuple[str, ...]] = {
         "numero de historia clinica",
     ),
     "UK_NHS": ("nhs", "nhs number", "national health service number", "nhs no"),
-    "IN_AADHAAR": ("aadhaar", "aadhar", "adhaar", "adhar", "aadhaar card", "~uid", "uidai", "uid number",
+    "IN_AADHAAR": ("aadhaar", "aadhar", "adhaar", "adhar", "aadhaar card", "~uid", "uidai", "uid number", "uid no",
                    "आधार", "आधार संख्या", "आधार नंबर"),
     "DE_TAX_ID": (
         "steuer id", "steuerid", "steuer idnr", "steueridnr", "steuer identifikationsnummer",
@@ -83,11 +83,12 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "IT_FISCAL_CODE": ("codice fiscale", "codicefiscale", "cod fiscale", "cod fisc", "~cf", "fiscal code",
                        "~tax code", "italian tax code"),
-    # generic keys: any identifier with a valid checksum after them
-    "NATIONAL_ID": ("~national id", "~national identification number", "~national identity number",
-                    "~identity number", "~identification number", "~personal id", "~personal number",
-                    "~citizen id", "~ssn", "~social security number", "~tax id", "~tax number", "~tin",
-                    "~numero d'identification", "~personalnummer", "~codice identificativo"),
+    # keys other identifiers share: any identifier with a valid checksum after them
+    "TAX_OR_SSN": ("~ssn", "~social security number", "~tax id", "~tax number", "~tin", "~personalnummer"),
+    # keys naming a person's id of any kind: a valid identifier, or else any id-like value (typed by shape)
+    "ID_FIELD": ("~national id", "~national identification number", "~national identity number",
+                 "~identity number", "~identification number", "~personal id", "~citizen id", "~document number",
+                 "~id card number", "~identity card number", "~numero d'identification", "~codice identificativo"),
 }
 
 

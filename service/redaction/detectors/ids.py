@@ -117,9 +117,25 @@ _VALUES: dict[str, tuple[_Value, ...]] = {
         "IT_FISCAL_CODE", re.compile(r"[A-Za-z]{6}[0-9A-Za-z]{2}[A-Za-z][0-9A-Za-z]{2}[A-Za-z][0-9A-Za-z]{3}[A-Za-z]"),
         it_fiscal_code_ok, 1.0, unchecked=0.7),),
 }
-# generic keys ("national id", "ssn", "tax id") name no type: every identifier with a checksum is tried
-_VALUES["NATIONAL_ID"] = tuple(v for k in ("UK_NHS", "IN_AADHAAR", "DE_TAX_ID", "FR_NIR", "ES_ID", "IT_FISCAL_CODE")
-                               for v in _VALUES[k])
+# generic keys ("ssn", "tax id", "national id") name no type: every identifier with a checksum is tried
+# (keys naming a person's id, and `id_number`/`id no` fields, also hide an unvalidated value, typed by shape: a
+# 12-digit number as an Aadhaar, a letter and 8 digits or 9 digits as a passport, any other id-like
+# value as a driver's licence; "the id of a person" is personal whatever its type)
+_VALUES["TAX_OR_SSN"] = tuple(v for k in ("UK_NHS", "IN_AADHAAR", "DE_TAX_ID", "FR_NIR", "ES_ID", "IT_FISCAL_CODE")
+                              for v in _VALUES[k])
+_VALUES["ID_FIELD"] = _VALUES["TAX_OR_SSN"] + (
+    _Value("IN_AADHAAR", re.compile(r"[2-9]\d{3}[ \-]?\d{4}[ \-]?\d{4}"), bool, 0.6, True),
+    _Value("US_PASSPORT", re.compile(r"[A-Za-z]\d{8}|\d{9}"), bool, 0.6),
+    _Value("US_DRIVER_LICENSE", _VALUES["US_DRIVER_LICENSE"][0].pattern, _licence_ok, 0.55, compact=False),
+)
+# `id_number`, `ID no.`, `idNr`: "id" alone is too common a word to be a head, so this key has a gate
+# of its own (the word set holds "id" and one of the number words) and is found by one literal-first scan
+_ID_KEY = re.compile(r"id[\s_\-.]{0,3}(?:number|nbr|num|no|nr)(?![a-z])")
+_ID_WORDS = frozenset("number nbr num no nr".split())
+_ID_WORDS_CAMEL = frozenset("idnumber idnbr idnum idno idnr".split())
+_WORD_BEFORE = re.compile(r"([a-z]+)[ _\-]{0,2}$")
+_ID_OWNERS = frozenset("my your his her their our the personal national citizen government voter resident official "
+                       "photo identity".split())
 
 
 @dataclass(frozen=True)
@@ -270,10 +286,21 @@ class NationalIdRecognizer(Recognizer):
         if ctx.shape is None:  # only a text that is not pure ASCII can hold a non-ASCII key
             low = ctx.lower
             subs = [s for s in self._sub_kinds if s in low]
-        if not heads and not subs:
+        generic = "id" in words and not words.isdisjoint(_ID_WORDS) or not words.isdisjoint(_ID_WORDS_CAMEL)
+        if not heads and not subs and not generic:
             return
         low = ctx.lower
         text = ctx.text
+        if generic:
+            for m in _ID_KEY.finditer(low):
+                i = m.start()
+                if i == 0 or not low[i - 1].isalnum() or (text[i].isupper() and text[i - 1].islower()):
+                    w = _WORD_BEFORE.search(low, max(0, i - 24), i)
+                    if w is not None and w.group(1) not in _ID_OWNERS:
+                        continue  # "order id no", "session_id_number": some other thing's id
+                    hit = self._value_after(text, m.end(), _VALUES["ID_FIELD"], False)
+                    if hit is not None:
+                        out.append(hit)
         seen: set[tuple[str, int]] = set()
         hits = [(h, self._head_kinds[h]) for h in heads] + [(s, self._sub_kinds[s]) for s in subs]
         for head, kinds in hits:
