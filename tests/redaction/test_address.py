@@ -57,6 +57,13 @@ def locations(engine, text: str) -> list[str]:
     ("code postal : 33000", "33000"),
     ("<postalCode>M5V 3L9</postalCode>", "M5V 3L9"),
     ("York YO1 7HH", "York YO1 7HH"),
+    # after an address cue, any street name with a number; military; field keys; vCard
+    ("She lives at Kaivokatu 12, Helsinki", "Kaivokatu 12, Helsinki"),
+    ("Where should we deliver?\n[09:12] Lena: It is 14 Allée Verte\n[09:13] Bot: thanks", "14 Allée Verte"),
+    ("Please ship it to: Unit 4410 Box 2201\nDPO AE 09812", "Unit 4410 Box 2201\nDPO AE 09812"),
+    ('{"street": "Ozark Vale 77", "city": "Nome"}', "Ozark Vale 77"),
+    ("BEGIN:VCARD\nADR;TYPE=home:;;Rua Verde 18;Braga;;4700-320\nEND:VCARD", "Rua Verde 18;Braga;;4700-320"),
+    ("Hi, my address is 9 Tuileries Court\nLondon\nN4 2HX\n\nThanks", "9 Tuileries Court\nLondon\nN4 2HX"),
 ])
 def test_found_with_the_whole_span(engine, text, value):
     assert locations(engine, text) == [value]
@@ -81,6 +88,10 @@ def test_found_with_the_whole_span(engine, text, value):
     "the 24 Hour Drive-thru is open",
     "cap 5000 tokens per request",
     "We have 4 run points and 6 light ports.",
+    "Jules César meurt en 44 av. J.-C. à Rome.",
+    "Is this your address? Yes it is. 3 people live there.",
+    "My address changed 3 times this year.",
+    "email address: ana.lopes@example.org",
 ])
 def test_not_an_address(engine, text):
     assert locations(engine, text) == []

@@ -42,6 +42,7 @@ def dobs(engine, text: str) -> list[str]:
     # after a question, and a speaker label
     ("What is your date of birth? It's 11/3/1987", "11/3/1987"),
     ("When were you born? - On 3 November 1987", "3 November 1987"),
+    ("Please tell me your date of birth. It's 11/3/1987", "11/3/1987"),
     ("Agent: Can you confirm your DOB?\nCaller: 11/03/1987", "11/03/1987"),
     ("I was born in Porto Alegre on 3/11/1987.", "3/11/1987"),
     # languages

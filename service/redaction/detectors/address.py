@@ -64,7 +64,7 @@ _NF_HEAD_LOW = re.compile(
 _NF_HEAD_FR = re.compile(_NUM_LB + r"(?P<num>" + _NUM + r")(?:[ \t]+(?:bis|ter))?,?[ \t]+\Z")
 _NF_POST = re.compile(r"\.?(?![\w-])(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW)\.?(?![\w-]))?")
 _FR_REST = re.compile(
-    r"[\w]+\.?[ \t]+(?:(?:" + _PART + r"|l'|d')[ \t]*){0,3}" + _CAPW +
+    r"[\w]+\.?[ \t]+(?!J\.?-?C\b)(?:(?:" + _PART + r"|l'|d')[ \t]*){0,3}" + _CAPW +  # not "45 av. J.-C."
     r"(?:[ \t]+(?:" + _PART + r"[ \t]+){0,3}" + _CAPW + r"){0,5}(?![\w-])"
 )
 
@@ -86,8 +86,43 @@ _PO_BOX = re.compile(
 _PC_CUE = re.compile(r"(?:" + POSTCODE_CUES + r")(?![a-z])")
 _PC_AFTER = re.compile(
     r"(?P<sep>[\"' \t]{0,3}(?:is[ \t]+)?[:=#>(-]?[\"' \t]{0,3})(?P<pc>(?i:" + UK_PC + r"|" + CA_PC + r"|" + ZIP +
-    r"|" + EU_PC + r"|\d{6}(?![\w])|[A-Z]\d{2}[ \t]?[A-Z\d]{4}(?![\w])))"
+    r"|\d{5}-\d{5}(?![\w-])|\d{3}-\d{4}(?![\w-])|\d{2}-\d{3}(?![\w-])|" + EU_PC + r"|\d{3,6}(?![\w])|[A-Z]\d{2}[ \t]?[A-Z\d]{4}(?![\w])))"
 )
+_MILITARY = re.compile(
+    r"(?:(?:(?:Unit|PSC)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}|US(?:NS|NV|S|CGC)[ \t]+[\w'.-]+(?:[ \t]+[\w'.-]+)?)"
+    r"[ \t]*,?[ \t]*(?:\r?\n|\\n)?[ \t]*)?(?<![\w])(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?![\w])"
+)
+_STREET_CUE_WORDS = frozenset(
+    "address addresses adresse anschrift adres direccion indirizzo endereco lives live lived living located "
+    "resides reside moved sent send deliver delivered ship shipped meet".split())
+# The first word of a street name after a cue: capitalised, or in a script without case, or a Polish
+# abbreviation ("ul. Ukryta 121"); a lower-case Latin word is prose ("to", "es", "willow").
+_FIRST = r"(?:(?:[A-Z]|[^\W\d_a-z])[\w'-]{0,30}|(?:ul|al|pl|os)\.)"
+_CUE_STREET = re.compile(
+    # after the cue: separators and a few small words, or a question answered on the next line by a speaker
+    r"(?:[ \t]*\?[ \t]*\r?\n[ \t]*(?:\[[\d:. ]{1,12}\][ \t]*)?(?:[^\W\d_][^\n:]{0,30}:[ \t]*)?"
+    r"|[ \t]*[:?,-]?[ \t]+|[ \t]*:)(?i:(?:is|at|to|in|on|me|you|us|it|them|this|now|was|were|are|here|it's|"
+    r"it is|the following)[ \t:]+){0,3}"
+    r"(?P<street>(?:\d{1,6}[A-Za-z]?[ \t]+)?" + _FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,3}?[ \t]+\d{1,5}[A-Za-z]?"
+    r"(?![\w%]|[.,]\d|[ \t]*(?:%|times|x\b|[kmg]b\b|ms\b|px\b|min|hours|days|years|percent|euros?|dollars?|pm\b|am\b))"
+    r"|\d{1,6}[A-Za-z]?[ \t]+" + _FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,4}(?=[ \t]*(?:$|\r?\n|[.;!?]))"
+    r"|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,20}[ \t]?\d{1,5}(?:-\d{1,5}){0,2}[号號]?)",
+    re.MULTILINE,
+)
+# A street or address field ("street: Ergene Caddesi 949", "<street>...</street>", "address_line1=..."); the
+# value must look like a street line (a letter, a digit and a space; no @, no ://).
+_KEY_WORDS = frozenset("street streetaddress address address1 addressline1 addr adresse anschrift strasse direccion "
+                       "indirizzo endereco adres".split())
+_KEY_VALUE = re.compile(
+    r"(?:street(?:[ _-]?address)?|address(?:[ _-]?(?:line)?[ _-]?[12])?|addr|adresse|anschrift|strasse|"
+    r"direccion|indirizzo|endereco|adres)[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?(?P<v>[^\"'<>\n;|:@]{3,100})"
+)
+_VCARD_ADR = re.compile(r"(?m)^(?:item\d+\.)?ADR[^:\n]{0,60}:;*(?P<v>[^\n]{1,200})")
+_BOX_WORDS = frozenset("box postfach apartado postale postal postbus".split())
+_MILITARY_WORDS = frozenset(("dpo", "fpo", "apo"))
+_GATE_WORDS = (NUMBER_FIRST_WORDS | TYPE_FIRST_WORDS | COMPOUND_CONTEXT | _BOX_WORDS | POSTCODE_CUE_WORDS | _MILITARY_WORDS
+               | _STREET_CUE_WORDS | _KEY_WORDS | {"adr"})
+_DIGIT = re.compile(r"\d")
 _UK_ALONE = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
 _US_ZIP_LINE = re.compile(r"(?<![\w-])(?P<st>[A-Z]{2})[ \t]" + ZIP)
 _SHAPE_UK = b" 0AA"
@@ -116,11 +151,13 @@ def _form_hits(text: str, forms: list[str]) -> list[tuple[int, str]]:
 
 
 def _forms(word: str) -> tuple[str, ...]:
-    """The written forms searched for a street word: capitalised and upper case always; lower case for
-    full street words ("221b baker street") and French types ("12 rue de la Paix")."""
+    """The written forms searched for a street word: capitalised always, upper case for strong ones, lower
+    case for full street words ("221b baker street") and French types ("12 rue de la Paix")."""
     if word in _LOW_SUF or word in FR_TYPES:
         return (word.capitalize(), word.upper(), word)
-    return (word.capitalize(), word.upper())
+    if word in STRONG_SUFFIXES:
+        return (word.capitalize(), word.upper())
+    return (word.capitalize(),)  # weak ones are ordinary words in upper-case prose too ("RUN", "VIEW")
 
 
 _FORMS = {w: _forms(w) for w in NUMBER_FIRST_WORDS}
@@ -138,26 +175,40 @@ class AddressRecognizer(Recognizer):
         shape = ctx.shape
         if shape is not None and b"0" not in shape:
             return []  # every form holds a digit (house number, postcode, box number)
-        words = ctx.words
+        # one pass over the text's words against every gate word; each part then asks the small result
+        hit = ctx.words & _GATE_WORDS
         out: list[Candidate] = []
         text = ctx.text
-        street_words = words & NUMBER_FIRST_WORDS
+        street_words = hit & NUMBER_FIRST_WORDS
         if street_words:
             self._number_first(ctx, street_words, out)
-        if not words.isdisjoint(TYPE_FIRST_WORDS):
-            self._type_first(ctx, words, out)
+        if not hit.isdisjoint(TYPE_FIRST_WORDS):
+            self._type_first(ctx, hit, out)
         low = ctx.lower
         # glued street words: the four commonest stems always, the rest when the text shows a sign of
         # an address or of a language that writes them (one set test instead of a dozen scans)
-        for gate in COMPOUND_GATES if not words.isdisjoint(COMPOUND_CONTEXT) else COMPOUND_GATES[:4]:
+        for gate in COMPOUND_GATES if not hit.isdisjoint(COMPOUND_CONTEXT) else COMPOUND_GATES[:4]:
             if gate in low:
                 self._compound(ctx, gate, out)
-        if "box" in words or "postfach" in words or "apartado" in words or "postale" in words or (
-                "postal" in words or "postbus" in words):
+        if not hit.isdisjoint(_BOX_WORDS):
             for m in _PO_BOX.finditer(text):
                 self._emit(ctx, m.start(), m.end(), 0.85, out, strong=True)
-        if not words.isdisjoint(POSTCODE_CUE_WORDS):
-            self._postcode_cues(ctx, words, out)
+        if not hit.isdisjoint(POSTCODE_CUE_WORDS):
+            self._postcode_cues(ctx, hit, out)
+        if not hit.isdisjoint(_MILITARY_WORDS):
+            for m in _MILITARY.finditer(text):
+                out.append((m.start(), m.end(), 0.85, _ENTITY))
+        cues = hit & _STREET_CUE_WORDS
+        if cues:
+            self._cue_streets(ctx, cues, out)
+        keys = hit & _KEY_WORDS
+        if keys:
+            self._key_values(ctx, keys, out)
+        if "adr" in hit:
+            for m in _VCARD_ADR.finditer(text):
+                v = m.group("v").rstrip(" ;\r")
+                if v:
+                    out.append((m.start("v"), m.start("v") + len(v), 0.85, _ENTITY))
         if shape is None or _SHAPE_UK in shape:
             for m in _UK_ALONE.finditer(text):
                 j = m.start()
@@ -186,7 +237,7 @@ class AddressRecognizer(Recognizer):
             h = HOUSE_BEFORE.search(text, max(0, s - 8), s)
             head = -1 if h is None else h.start()
         tail = TAIL.match(text, e)
-        evidence = head >= 0 or tail.group("unit") is not None or tail.group("line") is not None
+        evidence = head >= 0 or tail.end() > e
         if not strong and not evidence:
             if not (len(num) >= 3 and num[:3].isdigit() and not _year_like(num[:4])) and \
                     not address_cue_before(ctx.lower, s):
@@ -206,7 +257,11 @@ class AddressRecognizer(Recognizer):
 
     def _number_first(self, ctx: ScanContext, street_words: set[str], out: list[Candidate]) -> None:
         text = ctx.text
-        forms = [f for w in street_words for f in _FORMS[w]]
+        shape = ctx.shape
+        if shape is None or b"0 A" in shape or b"0A A" in shape or b"0, A" in shape:
+            forms = [f for w in street_words for f in _FORMS[w]]
+        else:  # no number before a capital anywhere: only lower-case lines ("221b baker street") can be here
+            forms = [w for w in street_words if w in _LOW_SUF or w in FR_TYPES]
         starts: list[int] = []  # house-number starts seen so far, ascending
         scanned = 0
         for p, w in _form_hits(text, forms):
@@ -247,7 +302,7 @@ class AddressRecognizer(Recognizer):
                 return False
             strong = fr or w in STRONG_SUFFIXES
             score = 0.7 if head is _NF_HEAD_LOW else 0.85
-            return self._emit(ctx, n, rest.end(), score, out, strong, h.group("num"))
+            return self._emit(ctx, n, rest.end(), score, out, strong, h.group("num"), house_before=True)
         return False
 
     def _type_first(self, ctx: ScanContext, words: set[str], out: list[Candidate]) -> None:
@@ -285,6 +340,31 @@ class AddressRecognizer(Recognizer):
                 if s >= 0:
                     self._emit(ctx, s, m.end(), 0.85, out, True, house_before=True)
             i = low.find(stem, j)
+
+    def _cue_streets(self, ctx: ScanContext, cues: set[str], out: list[Candidate]) -> None:
+        """A name and a house number right after an address cue ("lives at Hulsterdreef 100", "address:
+        Ilichova 7"): street lines of countries whose street words this module does not list."""
+        text = ctx.text
+        covered = 0
+        for i, w in _form_hits(ctx.lower, sorted(cues)):
+            if i < covered or _DIGIT.search(text, i, i + 120) is None:
+                continue
+            m = _CUE_STREET.match(text, i + len(w))
+            if m is not None:
+                s = m.start("street")
+                if self._emit(ctx, s, m.end(), 0.8, out, True):
+                    covered = m.end()
+
+    def _key_values(self, ctx: ScanContext, keys: set[str], out: list[Candidate]) -> None:
+        text, low = ctx.text, ctx.lower
+        for i, _ in _form_hits(low, sorted(keys)):
+            m = _KEY_VALUE.match(low, i)
+            if m is None:
+                continue
+            s, e = m.span("v")
+            v = text[s:e].rstrip(" ,\t\r")
+            if " " in v and "//" not in v and any(c.isdigit() for c in v) and any(c.isalpha() for c in v):
+                out.append((s, s + len(v), 0.8, _ENTITY))
 
     # -- postcodes --------------------------------------------------------------------------
 

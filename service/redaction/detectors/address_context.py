@@ -34,10 +34,17 @@ _LINE = (
     r"|" + EU_PC + r"[ \t]+" + _CITY + r")"
 )
 _SEP_LINE = r"(?:[ \t]*,[ \t]*|[ \t]*(?:\r?\n|\\n)(?:[ \t]*(?:\r?\n|\\n))?[ \t]*)"
+# Further lines of a block (or comma-separated parts): a place, a region or country, maybe with a postcode
+# ("Ljubljana", "Sweden 71362", "Montenero Di Bisaccia"), each ending a line or followed by a comma; the
+# words that open a closing or a contact line never start one.
+_CLOSERS = (r"(?!(?:Thanks|Thank|Regards|Best|Cheers|Sincerely|Kind|Warm|Yours|Please|Hi|Hello|Dear|Mobile|Phone|"
+            r"Tel|Fax|Email|Desk|Cell|Office|Web|Note)(?![\w]))")
+_PLACE = (_CLOSERS + r"[A-Z][\w'-]{1,30}(?:[ \t]+[\w'-]{1,30}){0,3}(?:,?[ \t]+(?:[A-Z]{2,3}|\d{3,5}(?:-\d{3,4})?))?"
+          r"(?=[ \t]*(?:$|\r?\n|\\n|[.;!?),]))")
 TAIL = re.compile(
     r"(?P<unit>" + _SEP + _UNIT + r")?"
-    r"(?P<line>" + _SEP + _LINE + r"(?:" + _SEP_LINE + r"[A-Z][\w'.-]{1,30}(?:[ \t]+[A-Z][\w'.-]{1,30}){0,2}" +
-    _END + r")?|" + _SEP_LINE + _CITY + _END + r")?"
+    r"(?P<line>" + _SEP + _LINE + r")?"
+    r"(?P<more>(?:" + _SEP_LINE + _PLACE + r"){1,3})?"
 )
 UNIT_FULL = re.compile(_UNIT)
 _UNIT_WORD_SET = frozenset(UNIT_WORDS.split("|"))

@@ -5,9 +5,10 @@ A date counts only after a birth cue, in en, de, fr, es, it, pt and nl: prose ("
 `DOB 04/24/60`, `"dob": "1990-07-21"`, `birth_date=...`, `<dob>...</dob>`, `<birthDate value="..."/>`)
 and an answer after a question ("date of birth? It's 4/24/1960"). Between the cue and the date only a
 bounded filler may stand: separators, markup tags, a few small words ("is", "on", "am", "le", "it's"), a
-speaker label ("User:") and a place ("born in New York City on ..."); a full stop ends the context, so a
-date in a later sentence is not taken. A year alone ("born in 1960") is not redacted: it identifies
-nobody on its own and is what history and biographies are made of.
+speaker label ("User:") and a place ("born in New York City on ..."); a full stop ends the context (so a
+date in a later sentence is not taken) unless an answer follows it ("date of birth. It's 4/19/1937").
+A year alone ("born in 1960") is not redacted: it identifies nobody on its own and is what history and
+biographies are made of.
 
 Cost: one regex pass finds the cues (after a word-set gate), then ONE anchored, bounded match runs at
 each cue's end: no window is rescanned per cue, so the work is linear in the input on any input
@@ -64,6 +65,7 @@ _DATE = (
 # split two ways, so a failed match backtracks at most a few dozen steps.
 _FILLER = (
     r"(?:[\s:=,;\-–—(\[{\"'`>?!*|#]"
+    r"|\.(?=[ \t]*(?:it'?s|it is|that'?s|mine is|sure|yes|ok|okay)(?![\w']))"
     r"|</?[a-z][\w:.-]{0,30}(?:\s[^<>]{0,100})?/?>"
     r"|<"
     r"|(?:is|was|were|on|am|le|el|il|em|op|den|the|of|it'?s|it|i|my|its|sure|yes|ok|okay|um|uh|well|value|"
