@@ -14,7 +14,10 @@ from collections.abc import Iterable
 PRIORITY = {
     "SECRET": 9, "CREDIT_CARD": 8, "IBAN_CODE": 8, "CRYPTO": 8, "US_SSN": 7, "EMAIL_ADDRESS": 7,
     "IP_ADDRESS": 6, "MAC_ADDRESS": 6, "UK_NINO": 6, "PHONE_NUMBER": 5, "DATE_OF_BIRTH": 4, "URL": 3,
-    "PERSON": 2,
+    "PERSON": 2, "LOCATION": 2,
+    # national ids with a check digit name the digits they share with a phone or a card reading
+    "UK_NHS": 6, "IN_AADHAAR": 6, "DE_TAX_ID": 6, "FR_NIR": 6, "ES_NIF": 6, "ES_NIE": 6, "IT_FISCAL_CODE": 6,
+    "IN_PAN": 6, "US_PASSPORT": 5, "US_DRIVER_LICENSE": 5, "MEDICAL_RECORD": 5,
 }
 
 
