@@ -11,7 +11,7 @@ Needs the bench extra: pip install -e '.[bench]'. Nothing is downloaded at run t
 
   PYTHONPATH=. .venv/bin/python bench/independent.py [--seed 1913] [--json OUT] [--misses OUT.jsonl] [--n N]
 
-Default sizes (a 1000 + 300 focused, b 500, c 500, d 1000) take about two minutes here, mostly Presidio; both
+Default sizes (a 1000 + 300 focused, b 500, c 500, d 1000) take two to four minutes here (mostly Presidio); both
 engines see the identical texts. The corpus digests in the output tell whether two runs saw the same texts.
 
 No figure of bench/corpus.py (our own corpus) counts as evidence of quality on its own; this one is the check.
