@@ -64,6 +64,8 @@ def locations(engine, text: str) -> list[str]:
     ('{"street": "Ozark Vale 77", "city": "Nome"}', "Ozark Vale 77"),
     ("BEGIN:VCARD\nADR;TYPE=home:;;Rua Verde 18;Braga;;4700-320\nEND:VCARD", "Rua Verde 18;Braga;;4700-320"),
     ("Hi, my address is 9 Tuileries Court\nLondon\nN4 2HX\n\nThanks", "9 Tuileries Court\nLondon\nN4 2HX"),
+    # a unit makes the line before it a street line, whatever its street word
+    ("Acme Ltd\n\n4471 Pohjoisranta 9 Apt. 12\nOulu\nFinland", "4471 Pohjoisranta 9 Apt. 12\nOulu\nFinland"),
 ])
 def test_found_with_the_whole_span(engine, text, value):
     assert locations(engine, text) == [value]
@@ -92,6 +94,7 @@ def test_found_with_the_whole_span(engine, text, value):
     "Is this your address? Yes it is. 3 people live there.",
     "My address changed 3 times this year.",
     "email address: ana.lopes@example.org",
+    "We booked Suite 12 for 3 nights.",
 ])
 def test_not_an_address(engine, text):
     assert locations(engine, text) == []

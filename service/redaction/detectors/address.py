@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 
 from service.redaction.detectors.address_context import (
-    CA_PC, EU_PC, HOUSE_BEFORE, TAIL, UK_PC, ZIP, address_cue_before, caps_before, unit_before, word_start,
+    CA_PC, CUE_STREET, EU_PC, HOUSE_BEFORE, KEY_VALUE, KEY_WORDS, LINE_BEFORE_UNIT, MILITARY, STREET_CUE_WORDS, TAIL,
+    UK_PC, UNIT_FULL, VCARD_ADR, ZIP, address_cue_before, caps_before, unit_before, word_start,
 )
 from service.redaction.detectors.address_data import (
     COMPOUND_CONTEXT, COMPOUND_GATES, FR_TYPES, NUMBER_FIRST_WORDS, PARTICLES, POSTCODE_CUE_WORDS, POSTCODE_CUES,
@@ -86,42 +87,17 @@ _PO_BOX = re.compile(
 _PC_CUE = re.compile(r"(?:" + POSTCODE_CUES + r")(?![a-z])")
 _PC_AFTER = re.compile(
     r"(?P<sep>[\"' \t]{0,3}(?:is[ \t]+)?[:=#>(-]?[\"' \t]{0,3})(?P<pc>(?i:" + UK_PC + r"|" + CA_PC + r"|" + ZIP +
-    r"|\d{5}-\d{5}(?![\w-])|\d{3}-\d{4}(?![\w-])|\d{2}-\d{3}(?![\w-])|" + EU_PC + r"|\d{3,6}(?![\w])|[A-Z]\d{2}[ \t]?[A-Z\d]{4}(?![\w])))"
+    r"|\d{5}-\d{5}(?![\w-])|\d{3}-\d{4}(?![\w-])|\d{2}-\d{3}(?![\w-])|" + EU_PC +  # IR, JP, PL, EU
+    r"|\d{3,6}(?![\w])|[A-Z]\d{2}[ \t]?[A-Z\d]{4}(?![\w])))"  # any after a cue; IE eircode
 )
-_MILITARY = re.compile(
-    r"(?:(?:(?:Unit|PSC)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}|US(?:NS|NV|S|CGC)[ \t]+[\w'.-]+(?:[ \t]+[\w'.-]+)?)"
-    r"[ \t]*,?[ \t]*(?:\r?\n|\\n)?[ \t]*)?(?<![\w])(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?![\w])"
-)
-_STREET_CUE_WORDS = frozenset(
-    "address addresses adresse anschrift adres direccion indirizzo endereco lives live lived living located "
-    "resides reside moved sent send deliver delivered ship shipped meet".split())
-# The first word of a street name after a cue: capitalised, or in a script without case, or a Polish
-# abbreviation ("ul. Ukryta 121"); a lower-case Latin word is prose ("to", "es", "willow").
-_FIRST = r"(?:(?:[A-Z]|[^\W\d_a-z])[\w'-]{0,30}|(?:ul|al|pl|os)\.)"
-_CUE_STREET = re.compile(
-    # after the cue: separators and a few small words, or a question answered on the next line by a speaker
-    r"(?:[ \t]*\?[ \t]*\r?\n[ \t]*(?:\[[\d:. ]{1,12}\][ \t]*)?(?:[^\W\d_][^\n:]{0,30}:[ \t]*)?"
-    r"|[ \t]*[:?,-]?[ \t]+|[ \t]*:)(?i:(?:is|at|to|in|on|me|you|us|it|them|this|now|was|were|are|here|it's|"
-    r"it is|the following)[ \t:]+){0,3}"
-    r"(?P<street>(?:\d{1,6}[A-Za-z]?[ \t]+)?" + _FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,3}?[ \t]+\d{1,5}[A-Za-z]?"
-    r"(?![\w%]|[.,]\d|[ \t]*(?:%|times|x\b|[kmg]b\b|ms\b|px\b|min|hours|days|years|percent|euros?|dollars?|pm\b|am\b))"
-    r"|\d{1,6}[A-Za-z]?[ \t]+" + _FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,4}(?=[ \t]*(?:$|\r?\n|[.;!?]))"
-    r"|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,20}[ \t]?\d{1,5}(?:-\d{1,5}){0,2}[号號]?)",
-    re.MULTILINE,
-)
-# A street or address field ("street: Ergene Caddesi 949", "<street>...</street>", "address_line1=..."); the
-# value must look like a street line (a letter, a digit and a space; no @, no ://).
-_KEY_WORDS = frozenset("street streetaddress address address1 addressline1 addr adresse anschrift strasse direccion "
-                       "indirizzo endereco adres".split())
-_KEY_VALUE = re.compile(
-    r"(?:street(?:[ _-]?address)?|address(?:[ _-]?(?:line)?[ _-]?[12])?|addr|adresse|anschrift|strasse|"
-    r"direccion|indirizzo|endereco|adres)[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?(?P<v>[^\"'<>\n;|:@]{3,100})"
-)
-_VCARD_ADR = re.compile(r"(?m)^(?:item\d+\.)?ADR[^:\n]{0,60}:;*(?P<v>[^\n]{1,200})")
 _BOX_WORDS = frozenset("box postfach apartado postale postal postbus".split())
 _MILITARY_WORDS = frozenset(("dpo", "fpo", "apo"))
-_GATE_WORDS = (NUMBER_FIRST_WORDS | TYPE_FIRST_WORDS | COMPOUND_CONTEXT | _BOX_WORDS | POSTCODE_CUE_WORDS | _MILITARY_WORDS
-               | _STREET_CUE_WORDS | _KEY_WORDS | {"adr"})
+# A unit ("Apt. 856", "Suite 505") is an address on its own evidence: the street line written just before
+# it ("Keskiortentie 4 Apt. 856", "973 Ilichova 7\n Apt. 943") is taken whatever its street words.
+_UNIT_FORMS = ("Apt", "APT", "Suite", "SUITE", "Unit", "Flat", "Apartment")
+_UNIT_GATE = frozenset(("apt", "suite", "unit", "flat", "apartment"))
+_GATE_WORDS = (NUMBER_FIRST_WORDS | TYPE_FIRST_WORDS | COMPOUND_CONTEXT | _BOX_WORDS | POSTCODE_CUE_WORDS
+               | _MILITARY_WORDS | STREET_CUE_WORDS | KEY_WORDS | _UNIT_GATE | {"adr"})
 _DIGIT = re.compile(r"\d")
 _UK_ALONE = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
 _US_ZIP_LINE = re.compile(r"(?<![\w-])(?P<st>[A-Z]{2})[ \t]" + ZIP)
@@ -196,16 +172,18 @@ class AddressRecognizer(Recognizer):
         if not hit.isdisjoint(POSTCODE_CUE_WORDS):
             self._postcode_cues(ctx, hit, out)
         if not hit.isdisjoint(_MILITARY_WORDS):
-            for m in _MILITARY.finditer(text):
+            for m in MILITARY.finditer(text):
                 out.append((m.start(), m.end(), 0.85, _ENTITY))
-        cues = hit & _STREET_CUE_WORDS
+        cues = hit & STREET_CUE_WORDS
         if cues:
             self._cue_streets(ctx, cues, out)
-        keys = hit & _KEY_WORDS
+        keys = hit & KEY_WORDS
         if keys:
             self._key_values(ctx, keys, out)
+        if not hit.isdisjoint(_UNIT_GATE):
+            self._before_units(ctx, out)
         if "adr" in hit:
-            for m in _VCARD_ADR.finditer(text):
+            for m in VCARD_ADR.finditer(text):
                 v = m.group("v").rstrip(" ;\r")
                 if v:
                     out.append((m.start("v"), m.start("v") + len(v), 0.85, _ENTITY))
@@ -349,16 +327,30 @@ class AddressRecognizer(Recognizer):
         for i, w in _form_hits(ctx.lower, sorted(cues)):
             if i < covered or _DIGIT.search(text, i, i + 120) is None:
                 continue
-            m = _CUE_STREET.match(text, i + len(w))
+            m = CUE_STREET.match(text, i + len(w))
             if m is not None:
                 s = m.start("street")
                 if self._emit(ctx, s, m.end(), 0.8, out, True):
                     covered = m.end()
 
+    def _before_units(self, ctx: ScanContext, out: list[Candidate]) -> None:
+        text = ctx.text
+        covered = 0
+        for i, _ in _form_hits(text, list(_UNIT_FORMS)):
+            if i < covered:
+                continue
+            u = UNIT_FULL.match(text, i)
+            if u is None:
+                continue
+            line = LINE_BEFORE_UNIT.search(text, max(covered, i - 90), i)
+            if line is not None and any(c.isupper() for c in text[line.start():i]):
+                if self._emit(ctx, line.start(), u.end(), 0.8, out, True, house_before=True):
+                    covered = u.end()
+
     def _key_values(self, ctx: ScanContext, keys: set[str], out: list[Candidate]) -> None:
         text, low = ctx.text, ctx.lower
         for i, _ in _form_hits(low, sorted(keys)):
-            m = _KEY_VALUE.match(low, i)
+            m = KEY_VALUE.match(low, i)
             if m is None:
                 continue
             s, e = m.span("v")

@@ -5,6 +5,10 @@ same or the next lines the city with its region and postcode ("Washington, DC 20
 "10115 Berlin") and a country at the end of a line. Before it: a unit ("Apt 4B, 55 W 21st St") or a
 place name before a postcode, found by walking back over characters (bounded) instead of a regex search
 over a window (a search would try every start in the window).
+
+Also here: the patterns of street lines found from their context rather than from a street word (after
+an address cue, in a street/address field, a vCard ADR line, a military APO/FPO/DPO line, the line
+before a unit), which address.py runs behind its word-set gate.
 """
 
 from __future__ import annotations
@@ -118,3 +122,41 @@ def unit_before(text: str, s: int) -> int:
 def address_cue_before(low: str, s: int) -> bool:
     seg = low[max(0, s - 40):s]
     return not _ADDRESS_CUE_WORDS.isdisjoint(_LETTERS.findall(seg)) or seg.rstrip().endswith(" at")
+
+
+# -- street lines found from their context rather than from a street word (used by address.py) --------
+
+MILITARY = re.compile(
+    r"(?:(?:(?:Unit|PSC)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}|US(?:NS|NV|S|CGC)[ \t]+[\w'.-]+(?:[ \t]+[\w'.-]+)?)"
+    r"[ \t]*,?[ \t]*(?:\r?\n|\\n)?[ \t]*)?(?<![\w])(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?![\w])"
+)
+STREET_CUE_WORDS = frozenset(
+    "address addresses adresse anschrift adres direccion indirizzo endereco lives live lived living located "
+    "resides reside moved sent send deliver delivered ship shipped meet".split())
+# The first word of a street name after a cue: capitalised, or in a script without case, or a Polish
+# abbreviation ("ul. Ukryta 121"); a lower-case Latin word is prose ("to", "es", "willow").
+FIRST = r"(?:(?:[A-Z]|[^\W\d_a-z])[\w'-]{0,30}|(?:ul|al|pl|os)\.)"
+CUE_STREET = re.compile(
+    # after the cue: separators and a few small words, or a question answered on the next line by a speaker
+    r"(?:[ \t]*\?[ \t]*\r?\n[ \t]*(?:\[[\d:. ]{1,12}\][ \t]*)?(?:[^\W\d_][^\n:]{0,30}:[ \t]*)?"
+    r"|[ \t]*[:?,-]?[ \t]+|[ \t]*:)(?i:(?:is|at|to|in|on|me|you|us|it|them|this|now|was|were|are|here|it's|"
+    r"it is|the following)[ \t:]+){0,3}"
+    r"(?P<street>(?:\d{1,6}[A-Za-z]?[ \t]+)?" + FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,3}?[ \t]+\d{1,5}[A-Za-z]?"
+    r"(?![\w%]|[.,]\d|[ \t]*(?:%|times|x\b|[kmg]b\b|ms\b|px\b|min|hours|days|years|percent|euros?|dollars?|pm\b|am\b))"
+    r"|\d{1,6}[A-Za-z]?[ \t]+" + FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,4}(?=[ \t]*(?:$|\r?\n|[.;!?]))"
+    r"|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,20}[ \t]?\d{1,5}(?:-\d{1,5}){0,2}[号號]?)",
+    re.MULTILINE,
+)
+# A street or address field ("street: Ergene Caddesi 949", "<street>...</street>", "address_line1=..."); the
+# value must look like a street line (a letter, a digit and a space; no @, no ://).
+KEY_WORDS = frozenset("street streetaddress address address1 addressline1 addr adresse anschrift strasse direccion "
+                       "indirizzo endereco adres".split())
+KEY_VALUE = re.compile(
+    r"(?:street(?:[ _-]?address)?|address(?:[ _-]?(?:line)?[ _-]?[12])?|addr|adresse|anschrift|strasse|"
+    r"direccion|indirizzo|endereco|adres)[\"']?[ \t]*(?:[:=]|=>|>)[ \t]*[\"']?(?P<v>[^\"'<>\n;|:@]{3,100})"
+)
+VCARD_ADR = re.compile(r"(?m)^(?:item\d+\.)?ADR[^:\n]{0,60}:;*(?P<v>[^\n]{1,200})")
+LINE_BEFORE_UNIT = re.compile(
+    r"(?:(?:\d{1,6}[A-Za-z]?[ \t]+)?(?:[^\W\d_][\w'.-]*[ \t]+){1,4}\d{1,5}[A-Za-z]?"
+    r"|\d{1,6}[A-Za-z]?(?:[ \t]+[^\W\d_][\w'.-]*){1,4})[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?\Z"
+)
