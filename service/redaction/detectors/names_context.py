@@ -322,8 +322,8 @@ def _prev_token(low: str, s: int) -> tuple[int, int, bool] | None:
     if i >= 1 and low[i] == "." and low[i - 1].isalpha() and (i < 2 or not low[i - 2].isalpha()):
         return i - 1, i + 1, True
     end = i + 1
-    while i >= 0 and (low[i].isalpha() or low[i] == "'"):
-        i -= 1
+    while i >= 0 and end - i <= 40 and (low[i].isalpha() or low[i] == "'"):
+        i -= 1  # bounded: a word longer than any name is no name (and CJK text is one long "word")
     if i + 1 == end or (i >= 0 and (low[i].isalnum() or low[i] in "_>")):
         return None  # glued to digits or a placeholder: part of some other token
     return i + 1, end, False

@@ -168,7 +168,7 @@ class FieldContexts:
         end = p
         while len(toks) < 5 and end > 0 and ls - end < 80:
             st = end
-            while st > 0 and (low[st - 1].isalpha() or low[st - 1] in "'-"):
+            while st > 0 and ls - st < 80 and (low[st - 1].isalpha() or low[st - 1] in "'-"):
                 st -= 1
             if st == end or not text[st].isupper() or _DISPLAY_TOKEN.match(low, st, end) is None:
                 break

@@ -25,7 +25,7 @@ township village canyon building hotel hospital university college school cathed
 NOT_NAME_SUFFIX = _ORG_SUFFIX | _PLACE_SUFFIX  # a word that ends a firm's or a place's name, never a person's
 _PLACE_PREFIX = frozenset("mount mt lake fort port saint san santa cape glen lago rio isle".split())
 _LOCATIVE = frozenset("in near via".split())
-_NEXT_WORD = re.compile(r"[ \t]*(&|[a-z]+)")
+_NEXT_WORD = re.compile(r"[ \t]*(&|[a-z]{1,32})")
 
 
 def _word_after(low: str, e: int) -> tuple[str, int]:
@@ -41,8 +41,8 @@ def _word_before(low: str, s: int) -> tuple[str, int]:
     if i > 0 and low[i - 1] == "&":
         return "&", i - 1
     j = i
-    while j > 0 and low[j - 1].isalpha():
-        j -= 1
+    while j > 0 and i - j < 32 and low[j - 1].isascii() and low[j - 1].isalpha():
+        j -= 1  # bounded: in CJK text every character is a letter, and findings sit side by side
     return low[j:i], j
 
 
