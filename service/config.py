@@ -74,6 +74,10 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_text_chars: int = Field(default=500_000, ge=1)
+    redaction_workers: int = Field(default=1, ge=1, le=16, description="Processes that redact long texts")
+    redaction_timeout_seconds: float = Field(default=5.0, gt=0, le=600,
+                                             description="Deadline of one redaction in a worker; 503 past it")
+    redaction_offload_chars: int = Field(default=2048, ge=64, description="Longer texts go to a worker process")
 
     upstream_url: str | None = None
     upstream_api_key: SecretStr | None = None

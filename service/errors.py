@@ -83,6 +83,17 @@ class ServiceUnavailable(GatewayError):
     status_code, error, title = 503, "unavailable", "Service Unavailable"
 
 
+class RedactionTimeout(ServiceUnavailable):
+    """A text could not be redacted within GATEWAY_REDACTION_TIMEOUT_SECONDS. It is never passed on
+    unredacted instead, and the problem carries nothing of it."""
+
+    error = "redaction_timeout"
+
+    def __init__(self) -> None:
+        super().__init__("The text could not be redacted within the time limit; retry, or send less text.",
+                         headers={"Retry-After": "1"})
+
+
 class UpstreamTimeout(GatewayError):
     status_code, error, title = 504, "upstream_timeout", "Gateway Timeout"
 

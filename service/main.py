@@ -83,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine_ = redaction_service.build_engine(str(settings.recognizers_file) if settings.recognizers_file else None)
         app.state.redaction = engine_
         app.state.redaction_pool = redaction_service.OffloadPool(
-            str(settings.recognizers_file) if settings.recognizers_file else None)
+            str(settings.recognizers_file) if settings.recognizers_file else None, settings.redaction_workers,
+            settings.redaction_timeout_seconds, settings.redaction_offload_chars)
         app.state.entity_names = frozenset(name for name, _ in engine_.entity_types())
         app.state.redaction_hash_key = redaction_service.hash_operator_key(settings.pepper_bytes)
         registry = load_registry(settings.models_file)
@@ -91,7 +92,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    settings.upstream_api_key.get_secret_value() if settings.upstream_api_key else None,
                                    retries=settings.upstream_retries) if settings.upstream_url else None)
         app.state.prediction = PredictionRuntime(registry, load_local_models(list(registry.models.values())),
-                                                 upstream, engine_, settings.max_text_chars, app.state.limiter)
+                                                 upstream, engine_, settings.max_text_chars, app.state.limiter,
+                                                 app.state.redaction_pool)
         try:
             await app.state.keystore.verify_all()  # a wrong master key stops here, before anything else
             await authenticator.start()

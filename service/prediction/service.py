@@ -59,6 +59,7 @@ class PredictionRuntime:
     engine: redaction_service.RedactionEngine
     max_text_chars: int
     limiter: ratelimit_service.RateLimiter | None = None
+    pool: redaction_service.OffloadPool | None = None  # long texts are redacted there, off the event loop
 
     async def reserve(self, principal: Principal, body: dict[str, Any]) -> ratelimit_service.TokenReservation | None:
         if self.limiter is None:
@@ -138,7 +139,8 @@ class _Protector:
             raise PayloadTooLarge("The input text exceeds the configured maximum size.")
         if self.policy == "allow" or not text:
             return text
-        result = await redaction_service.redact(self.rt.engine, text, operator=PSEUDONYMIZE, vault=self.vault)
+        result = await redaction_service.redact(self.rt.engine, text, operator=PSEUDONYMIZE, vault=self.vault,
+                                                pool=self.rt.pool)
         self.counts.update(item.entity_type for item in result.items)
         return result.text
 
@@ -147,7 +149,8 @@ class _Protector:
             raise InputBlocked(sorted(self.counts))
 
     def output_filter(self) -> redaction_service.OutputFilter | None:
-        return None if self.policy == "allow" else redaction_service.OutputFilter(self.rt.engine, self.vault)
+        return None if self.policy == "allow" else redaction_service.OutputFilter(self.rt.engine, self.vault,
+                                                                                   self.rt.pool)
 
 
 # -- /v1/predict ------------------------------------------------------------------------------------
@@ -170,7 +173,7 @@ async def predict(rt: PredictionRuntime, principal: Principal, text: str, model_
             raise
         await rt.settle(reservation, _usage(data), estimate_tokens(body["messages"]) + estimate_tokens(_message_text(data)))
         reply = _message_text(data)
-        shown = out_filter.finish(reply) if out_filter else reply
+        shown = await out_filter.afinish(reply) if out_filter else reply
         stored = out_filter.redacted_text() if out_filter else reply
         usage = _usage(data)
         outcome = Outcome(spec.id, {"text": shown}, protect.counts, out_filter.found if out_filter else Counter(),
@@ -180,7 +183,7 @@ async def predict(rt: PredictionRuntime, principal: Principal, text: str, model_
     output = await model.predict(redacted, parameters)
     stored_output = output
     if "text" in output and out_filter:  # generated text: filter like a chat reply
-        shown = out_filter.finish(str(output["text"]))
+        shown = await out_filter.afinish(str(output["text"]))
         stored_output = {**output, "text": out_filter.redacted_text()}
         output = {**output, "text": shown}
     return Outcome(spec.id, output, protect.counts, out_filter.found if out_filter else Counter(), redacted,
@@ -275,11 +278,11 @@ async def chat(rt: PredictionRuntime, ctx: ChatContext) -> tuple[dict[str, Any],
             continue
         channel = str(choice.get("index", 0))
         if isinstance(message.get("content"), str) and f:
-            message["content"] = f.finish(message["content"], channel)
+            message["content"] = await f.afinish(message["content"], channel)
         for j, call in enumerate(message.get("tool_calls") or []):
             fn = call.get("function") if isinstance(call, dict) else None
             if isinstance(fn, dict) and isinstance(fn.get("arguments"), str) and f:
-                fn["arguments"] = f.finish(fn["arguments"], f"{channel}.tool{j}")
+                fn["arguments"] = await f.afinish(fn["arguments"], f"{channel}.tool{j}")
         stored_choices.append({"index": channel, "content": f.redacted_text(channel) if f else message.get("content")})
     data["model"] = ctx.spec.id
     outcome = Outcome(ctx.spec.id, {}, ctx.protect.counts, f.found if f else Counter(),
@@ -309,21 +312,21 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
         if f is None:
             return None
         if channel not in guards:
-            guards[channel] = StreamGuard(lambda context, text: f.finish(text, channel, context), f.spans)
+            guards[channel] = StreamGuard(lambda context, text: f.afinish(text, channel, context), f.aspans)
         return guards[channel]
 
-    def feed(channel: str, text: str) -> str:
+    async def feed(channel: str, text: str) -> str:
         g = guard(channel)
         if g is None:
             passthrough.setdefault(channel, []).append(text)
             return text
-        return g.feed(text)
+        return await g.afeed(text)
 
-    def flush_choice(index: str) -> tuple[str, dict[int, str]]:
-        content = guards.pop(index).flush() if index in guards else ""
+    async def flush_choice(index: str) -> tuple[str, dict[int, str]]:
+        content = await guards.pop(index).aflush() if index in guards else ""
         tools = {}
         for channel in [c for c in guards if c.startswith(f"{index}.tool")]:
-            tools[int(channel.rsplit("tool", 1)[1])] = guards.pop(channel).flush()
+            tools[int(channel.rsplit("tool", 1)[1])] = await guards.pop(channel).aflush()
         return content, tools
 
     def sse(obj: dict[str, Any]) -> bytes:
@@ -357,13 +360,13 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
                     index = str(choice.get("index", 0))
                     delta = choice.get("delta") or {}
                     if isinstance(delta.get("content"), str):
-                        delta["content"] = feed(index, delta["content"])
+                        delta["content"] = await feed(index, delta["content"])
                     for call in delta.get("tool_calls") or []:
                         fn = call.get("function") if isinstance(call, dict) else None
                         if isinstance(fn, dict) and isinstance(fn.get("arguments"), str):
-                            fn["arguments"] = feed(f"{index}.tool{call.get('index', 0)}", fn["arguments"])
+                            fn["arguments"] = await feed(f"{index}.tool{call.get('index', 0)}", fn["arguments"])
                     if choice.get("finish_reason") and f is not None:
-                        rest, tools = flush_choice(index)
+                        rest, tools = await flush_choice(index)
                         if rest:
                             delta["content"] = (delta.get("content") or "") + rest
                         for tool_index, text in tools.items():
@@ -374,7 +377,7 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
                 yield sse(chunk)
             # whatever a choice without finish_reason still holds
             for index in sorted({c.split(".")[0] for c in guards}):
-                rest, tools = flush_choice(index)
+                rest, tools = await flush_choice(index)
                 delta: dict[str, Any] = {}
                 if rest:
                     delta["content"] = rest

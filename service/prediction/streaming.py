@@ -22,12 +22,15 @@ and nothing beyond that one common word is disclosed.
 
 At the end everything left is checked and sent. What is held is bounded (`MAX_HOLD` characters plus
 one value or placeholder).
+
+`feed`/`flush` call the detector directly; `afeed`/`aflush` await it (the server passes callbacks that
+redact long pieces in a worker process, see service/redaction/service.py), with the same decisions.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 MAX_HOLD = 96
 TAIL_TOKENS = 4
@@ -56,6 +59,16 @@ CONTEXT_CHARS = 64
 # (text already sent, raw; text to send now) -> what the caller may see of the latter
 Finisher = Callable[[str, str], str]
 Analyzer = Callable[[str], list[tuple[int, int]]]
+AsyncFinisher = Callable[[str, str], Awaitable[str]]
+AsyncAnalyzer = Callable[[str], Awaitable[list[tuple[int, int]]]]
+
+
+class _NeedSpans(Exception):
+    """`_cut` wants the detector's spans: the async path fetches them and cuts again."""
+
+
+def _need_spans(text: str) -> list[tuple[int, int]]:
+    raise _NeedSpans
 
 
 def _suspicious(token: str) -> bool:
@@ -76,7 +89,7 @@ def _common_word(token: str) -> bool:
 class StreamGuard:
     __slots__ = ("_pending", "_sent", "_finish", "_analyze")
 
-    def __init__(self, finish: Finisher, analyze: Analyzer) -> None:
+    def __init__(self, finish: Finisher | AsyncFinisher, analyze: Analyzer | AsyncAnalyzer) -> None:
         self._pending = ""
         self._sent = ""  # the raw end of what was already sent: left context for the detector
         self._finish = finish
@@ -85,7 +98,7 @@ class StreamGuard:
     def feed(self, text: str) -> str:
         """Add streamed text; returns what may be sent now (possibly empty)."""
         self._pending += text
-        cut = self._cut(self._pending)
+        cut = self._cut(self._pending, self._analyze)  # type: ignore[arg-type]
         if cut <= 0:
             return ""
         head, self._pending = self._pending[:cut], self._pending[cut:]
@@ -95,12 +108,34 @@ class StreamGuard:
         head, self._pending = self._pending, ""
         return self._send(head) if head else ""
 
+    async def afeed(self, text: str) -> str:
+        """`feed` with awaitable callbacks."""
+        self._pending += text
+        try:
+            cut = self._cut(self._pending, _need_spans)
+        except _NeedSpans:
+            spans = await self._analyze(self._pending)  # type: ignore[misc]
+            cut = self._cut(self._pending, lambda _: spans)
+        if cut <= 0:
+            return ""
+        head, self._pending = self._pending[:cut], self._pending[cut:]
+        return await self._asend(head)
+
+    async def aflush(self) -> str:
+        head, self._pending = self._pending, ""
+        return await self._asend(head) if head else ""
+
     def _send(self, head: str) -> str:
         out = self._finish(self._sent, head)
         self._sent = (self._sent + head)[-CONTEXT_CHARS:]
+        return out  # type: ignore[return-value]
+
+    async def _asend(self, head: str) -> str:
+        out = await self._finish(self._sent, head)  # type: ignore[misc]
+        self._sent = (self._sent + head)[-CONTEXT_CHARS:]
         return out
 
-    def _cut(self, pending: str) -> int:
+    def _cut(self, pending: str, analyze: Analyzer) -> int:
         tokens = [m.span() for m in _TOKEN.finditer(pending)]
         if not tokens:
             return len(pending)
@@ -129,7 +164,7 @@ class StreamGuard:
         cut = max(cut, len(pending) - MAX_HOLD)
         # never split a detected value
         if cut < len(pending):
-            for start, end in self._analyze(pending):
+            for start, end in analyze(pending):
                 if start < cut < end:
                     cut = start
                     break

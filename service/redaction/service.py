@@ -1,12 +1,17 @@
 """The redaction domain's service: what routes and other domains call.
 
-Contract: text in, redacted text and findings out; never a value in an error or a log line. Detection
-is CPU-bound and holds the event loop while it runs, so texts over `OFFLOAD_CHARS` go elsewhere:
-- to `OffloadPool`, one worker process with its own engine, when the call needs no per-request state
-  (a vault or a client's encryption key): the scan then runs in parallel and holds neither the event
-  loop nor the interpreter lock that the rest of the server (database driver threads included) needs;
-- otherwise to a worker thread, where the interpreter still switches back to the loop every few
-  milliseconds. Sizes are bounded by `GATEWAY_MAX_TEXT_CHARS`.
+Contract: text in, redacted text and findings out; never a value in an error or a log line.
+
+Off the event loop. Detection is CPU-bound and linear in the text (tests/redaction/test_linear.py), so a
+text of up to `OffloadPool.threshold` characters (GATEWAY_REDACTION_OFFLOAD_CHARS; chosen so that even
+the worst adversarial text of that size is scanned in about 10 ms) is redacted in the calling coroutine,
+and a longer one in a worker process of `OffloadPool` (offload.py), with a deadline: past it the worker
+is killed and replaced and the caller gets `RedactionTimeout` (503 `redaction_timeout`, nothing of the
+text in it). No path ever returns the text unredacted. Calls that carry state (a pseudonym vault, a
+client's encryption key) ship it to the worker and take the vault back, so results are identical to
+in-process ones. Many small in-process calls in a row (chat messages, batch items) yield to the loop
+after every `threshold` characters of work, so no stretch holds the loop much longer than one call.
+Without a pool (unit tests, tools), long texts go to a thread, as before.
 """
 
 from __future__ import annotations
@@ -14,85 +19,53 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from service.redaction.engine import (Finding, OperatorError, OperatorKeys, OperatorSpec, RedactionEngine,
                                       RedactionResult, Vault, decrypt_text)
+from service.errors import RedactionTimeout
+from service.redaction.offload import OFFLOAD_CHARS, OffloadPool
 
 __all__ = ["Finding", "OperatorError", "OperatorKeys", "OperatorSpec", "RedactionEngine", "RedactionResult",
-           "Vault", "counts", "decrypt_text", "OutputFilter", "OffloadPool", "redact", "analyze"]
+           "RedactionTimeout", "Vault", "counts", "decrypt_text", "OutputFilter", "OffloadPool", "redact", "analyze"]
 
-OFFLOAD_CHARS = 16_384
-_CHILD_ENGINE: RedactionEngine | None = None
-
-
-def _init_child(recognizers_file: str | None) -> None:
-    global _CHILD_ENGINE
-    _CHILD_ENGINE = build_engine(recognizers_file)
+_since_yield = 0  # characters scanned in-process since this process last yielded to the loop
 
 
-def _child_redact(text: str, entities: list[str] | None, allow_list: list[str], operator: OperatorSpec | None,
-                  hmac_key: bytes | None) -> RedactionResult:
-    assert _CHILD_ENGINE is not None
-    return _CHILD_ENGINE.redact(text, entities, allow_list, operator, OperatorKeys(hmac_key=hmac_key))
-
-
-class OffloadPool:
-    """One lazily started worker process (spawned, so it shares nothing with the server's threads)."""
-
-    def __init__(self, recognizers_file: str | None) -> None:
-        self._file = recognizers_file
-        self._executor: ProcessPoolExecutor | None = None
-
-    def _ensure(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_init_child, initargs=(self._file,))
-        return self._executor
-
-    async def redact(self, text: str, entities: Iterable[str] | None, allow_list: Sequence[str],
-                     operator: OperatorSpec | None, hmac_key: bytes | None) -> RedactionResult:
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self._ensure(), _child_redact, text,
-                                              list(entities) if entities is not None else None, list(allow_list),
-                                              operator, hmac_key)
-        except BrokenProcessPool:
-            self._executor = None  # the next call starts a fresh worker
-            raise
-
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+async def _in_process_done(chars: int, threshold: int) -> None:
+    global _since_yield
+    _since_yield += chars
+    if _since_yield > threshold:
+        _since_yield = 0
+        await asyncio.sleep(0)
 
 
 async def redact(engine: RedactionEngine, text: str, *, entities: Iterable[str] | None = None,
                  allow_list: Sequence[str] = (), operator: OperatorSpec | None = None,
                  keys: OperatorKeys | None = None, vault: Vault | None = None,
                  pool: OffloadPool | None = None) -> RedactionResult:
-    if len(text) > OFFLOAD_CHARS:
-        stateless = vault is None and (keys is None or keys.fernet is None) and \
-            (operator is None or operator.type != "pseudonymize")
-        if pool is not None and stateless:
-            try:
-                return await pool.redact(text, entities, allow_list, operator, keys.hmac_key if keys else None)
-            except BrokenProcessPool:
-                pass  # a crashed worker: fall back to a thread for this call
+    threshold = pool.threshold if pool is not None else OFFLOAD_CHARS
+    if len(text) > threshold:
+        if pool is not None:
+            return await pool.redact(text, entities, allow_list, operator, keys, vault)
         return await asyncio.to_thread(engine.redact, text, entities, allow_list, operator, keys, vault)
-    return engine.redact(text, entities, allow_list, operator, keys, vault)
+    result = engine.redact(text, entities, allow_list, operator, keys, vault)
+    await _in_process_done(len(text), threshold)
+    return result
 
 
 async def analyze(engine: RedactionEngine, text: str, *, entities: Iterable[str] | None = None,
-                  allow_list: Sequence[str] = ()) -> list[Finding]:
-    if len(text) > OFFLOAD_CHARS:
+                  allow_list: Sequence[str] = (), pool: OffloadPool | None = None) -> list[Finding]:
+    threshold = pool.threshold if pool is not None else OFFLOAD_CHARS
+    if len(text) > threshold:
+        if pool is not None:
+            return await pool.analyze(text, entities, allow_list)
         return await asyncio.to_thread(engine.analyze, text, entities, allow_list)
-    return engine.analyze(text, entities, allow_list)
+    found = engine.analyze(text, entities, allow_list)
+    await _in_process_done(len(text), threshold)
+    return found
 
 
 def counts(entity_types: Iterable[str]) -> list[dict[str, Any]]:
@@ -102,11 +75,15 @@ def counts(entity_types: Iterable[str]) -> list[dict[str, Any]]:
 
 class OutputFilter:
     """Turns model output into what the caller may see: PII the model made up itself is replaced by
-    `<TYPE>`, then the caller's own values come back in place of the vault's placeholders."""
+    `<TYPE>`, then the caller's own values come back in place of the vault's placeholders.
 
-    def __init__(self, engine: RedactionEngine, vault: Vault) -> None:
+    `finish`/`spans` scan in the calling thread (for code that is not on the event loop); the server
+    uses `afinish`/`aspans`, which go through `redact`/`analyze` above (pool and deadline included)."""
+
+    def __init__(self, engine: RedactionEngine, vault: Vault, pool: OffloadPool | None = None) -> None:
         self.engine = engine
         self.vault = vault
+        self.pool = pool
         self.found: Counter[str] = Counter()
         # What the model said with every value still a placeholder: the form that may be stored.
         self.redacted: dict[str, list[str]] = {}
@@ -117,22 +94,35 @@ class OutputFilter:
         if not text:
             return text
         if not context:
-            result = self.engine.redact(text)
-            redacted = result.text
-            self.found.update(item.entity_type for item in result.items)
-        else:
-            offset = len(context)
-            parts, pos = [], 0
-            for f in self.engine.analyze(context + text):
-                if f.end <= offset:
-                    continue
-                start = max(f.start - offset, 0)
-                parts.append(text[pos:start])
-                parts.append(f"<{f.entity_type}>")
-                pos = f.end - offset
-                self.found[f.entity_type] += 1
-            parts.append(text[pos:])
-            redacted = "".join(parts)
+            return self._keep(self.engine.redact(text), channel)
+        return self._replace(text, len(context), self.engine.analyze(context + text), channel)
+
+    async def afinish(self, text: str, channel: str = "0", context: str = "") -> str:
+        """`finish`, off the event loop for long texts."""
+        if not text:
+            return text
+        if not context:
+            return self._keep(await redact(self.engine, text, pool=self.pool), channel)
+        found = await analyze(self.engine, context + text, pool=self.pool)
+        return self._replace(text, len(context), found, channel)
+
+    def _keep(self, result: RedactionResult, channel: str) -> str:
+        self.found.update(item.entity_type for item in result.items)
+        self.redacted.setdefault(channel, []).append(result.text)
+        return self.vault.restore(result.text)
+
+    def _replace(self, text: str, offset: int, findings: list[Finding], channel: str) -> str:
+        parts, pos = [], 0
+        for f in findings:
+            if f.end <= offset:
+                continue
+            start = max(f.start - offset, 0)
+            parts.append(text[pos:start])
+            parts.append(f"<{f.entity_type}>")
+            pos = f.end - offset
+            self.found[f.entity_type] += 1
+        parts.append(text[pos:])
+        redacted = "".join(parts)
         self.redacted.setdefault(channel, []).append(redacted)
         return self.vault.restore(redacted)
 
@@ -141,6 +131,9 @@ class OutputFilter:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         return [(f.start, f.end) for f in self.engine.analyze(text)]
+
+    async def aspans(self, text: str) -> list[tuple[int, int]]:
+        return [(f.start, f.end) for f in await analyze(self.engine, text, pool=self.pool)]
 
 
 def hash_operator_key(pepper: bytes) -> bytes:
