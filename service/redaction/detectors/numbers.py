@@ -8,7 +8,8 @@ an SSN then a card, a timestamp then an IP, a phone then a date): it is cut into
 segmented greedily from the left, each start trying its possible ends (7 to 19 digits) with the ends
 at a plausible boundary first (a line break, a change of separator, the run's end), then longest
 first. Dates inside the run are barriers. The number of classify calls per run is capped at a
-constant times its group count, so the cost stays linear in the input whatever the run holds.
+constant plus its count of groups of two digits or more (at most four ends per start), so the cost
+stays linear in the input and small whatever the run holds.
 Speed: in an ASCII view the run scan runs on the shape map (base.SHAPE: digits read "0"), where the
 same spans are found with a literal-first pattern.
 """
@@ -38,7 +39,7 @@ _DATE_IN_RUN = re.compile(
     r"(?<!\d)(?:(?:19|20)\d\d([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2(?:19|20)\d\d)(?!\d)"
 )
 _FIELD_SEP = frozenset(",;\t|")
-_MAX_ENDS = 13  # 7 to 19 digits: at most 13 ends per start, however the run is grouped
+_MAX_ENDS = 4  # ends tried per start (of up to 13 with 7 to 19 digits): the boundaries, then the longest
 
 
 def _norm_sep(sep: str) -> str:
@@ -131,15 +132,18 @@ class DigitRunRecognizer(Recognizer):
         count = len(groups)
         if count < 2:
             return
-        total = sum(b - a for a, b in groups)
+        sizes = [b - a for a, b in groups]
+        if max(sizes) == 1:
+            return  # digits one by one: a spaced-out value is read whole (uniform) or not at all
+        total = sum(sizes)
         inner = total - min(groups[0][1] - groups[0][0], groups[-1][1] - groups[-1][0])
         if inner < 7 and count < 5 and not tabular:
             return  # no part of 7 digits or more (or 4 dotted groups) short of the whole run: "2024-01-01"
         seps = [_norm_sep(raw[groups[k][1]:groups[k + 1][0]]) for k in range(count - 1)]
-        sizes = {b - a for a, b in groups[:-1]}
-        if len(sizes) == 1 and min(sizes) >= 3 and len(set(seps)) == 1 and groups[-1][1] - groups[-1][0] <= min(sizes):
-            # evenly grouped: one number that failed ("4912 0803 0885 7400", the tail of an IBAN), not
-            # values side by side (two cards of the same layout glued by one space stay unsplit too)
+        inner_sizes = set(sizes[:-1])
+        if len(inner_sizes) == 1 and len(set(seps)) == 1 and sizes[-1] <= min(inner_sizes):
+            # evenly grouped: one number that failed ("4912 0803 0885 7400", the tail of an IBAN, digits
+            # spaced out), not values side by side (two of the same layout glued by one space stay whole)
             return
         barrier = [False] * count  # barrier[k]: no value spans the separator after group k
         dead = [False] * count  # dead[k]: group k belongs to a date
@@ -163,7 +167,7 @@ class DigitRunRecognizer(Recognizer):
                     or (k + 1 < count - 1 and seps[k] != seps[k + 1]) for k in range(count)]
         if Before(ctx, s).negative():
             return  # numbers after "order", "ISBN", "ms": none of them personal
-        budget = 3 * count + 6
+        budget = 8 + sum(k > 1 for k in sizes)  # single digits ("1 2-3.4 5") earn no extra tries
         claimed = -1  # the last group of the last value found
         i = 0
         while i < count and budget > 0:
@@ -190,7 +194,7 @@ class DigitRunRecognizer(Recognizer):
             ends.sort(key=lambda k: not boundary[k])
             found = False
             before = None
-            for j in ends[:_MAX_ENDS]:
+            for j in ends[:_MAX_ENDS]:  # (at most four: the boundaries first, then the longest)
                 if budget <= 0:
                     break
                 budget -= 1

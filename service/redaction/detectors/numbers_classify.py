@@ -130,6 +130,8 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
             return 0.95, "US_SSN"
         if _SSN_SHAPE.match(raw) and not before.negative() and not before.generic_negative():
             return 0.85, "US_SSN"
+    if len(set(digits)) < 3:
+        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
     if _is_versionish(raw) or _DATE_RE.match(raw) or _DECIMAL.match(raw):
         return None
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
@@ -154,8 +156,6 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
                 has_context = False
             else:
                 return None
-    if len(set(digits)) < 3:
-        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
     if len(g) > 1 and min(g) > 1 and all(part in _COUNTING for part in NONDIGIT.split(raw) if part):
         return None  # "01 012 0123", "123-456-7890": counting, a placeholder
     if not phone_ok(raw, digits, has_context, spaced_out, lenient=has_context and "\n" not in raw):

@@ -10,17 +10,17 @@ import hashlib
 # --- payment cards ---------------------------------------------------------------------------
 
 
+# byte b"0".."9" -> the digit sum of twice its value (Luhn's doubled positions)
+_LUHN_DOUBLE = bytes(sum(divmod(2 * (c - 48), 10)) if 48 <= c <= 57 else 0 for c in range(256))
+
+
 def luhn_ok(digits: str) -> bool:
+    """Luhn mod 10, summed by C-level byte operations (no Python loop over the digits)."""
     if not digits.isdigit() or not digits.isascii():
         return False
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i & 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    b = digits.encode("ascii")[::-1]
+    plain = b[0::2]
+    total = sum(plain) - 48 * len(plain) + sum(b[1::2].translate(_LUHN_DOUBLE))
     return total % 10 == 0
 
 
