@@ -62,6 +62,7 @@ def locations(engine, text: str) -> list[str]:
     ("Where should we deliver?\n[09:12] Lena: It is 14 Allée Verte\n[09:13] Bot: thanks", "14 Allée Verte"),
     ("Please ship it to: Unit 4410 Box 2201\nDPO AE 09812", "Unit 4410 Box 2201\nDPO AE 09812"),
     ('{"street": "Ozark Vale 77", "city": "Nome"}', "Ozark Vale 77"),
+    ("id,street,plan\n17,Quellenweg 8,gold\n", "Quellenweg 8"),
     ("BEGIN:VCARD\nADR;TYPE=home:;;Rua Verde 18;Braga;;4700-320\nEND:VCARD", "Rua Verde 18;Braga;;4700-320"),
     ("Hi, my address is 9 Tuileries Court\nLondon\nN4 2HX\n\nThanks", "9 Tuileries Court\nLondon\nN4 2HX"),
     # a unit makes the line before it a street line, whatever its street word

@@ -39,6 +39,8 @@ def dobs(engine, text: str) -> list[str]:
     ("<patient><birthDate value=\"1987-11-03\"/></patient>", "1987-11-03"),
     ("<tr><td>DOB</td><td>11/03/1987</td></tr>", "11/03/1987"),
     ("patient_dob: 1987-11-03", "1987-11-03"),
+    ("<table><tr><th>Name</th><th>DOB</th></tr><tr><td>R. Ode</td><td>11/03/1987</td></tr></table>", "11/03/1987"),
+    ("id,dob,plan\n17,1987-11-03,gold\n", "1987-11-03"),
     # after a question, and a speaker label
     ("What is your date of birth? It's 11/3/1987", "11/3/1987"),
     ("When were you born? - On 3 November 1987", "3 November 1987"),
