@@ -193,3 +193,13 @@ def test_speakers_display_names_and_other_scripts(engine, text, names):
 ])
 def test_roles_keys_and_senders_that_are_no_person(engine, text):
     assert persons(engine, text) == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ottoline R. Vasquez\n\nLandscape architect", "Ottoline R. Vasquez"),
+    ("Brisa: is the bus late?\nKenneth: ten minutes\nLisa: thanks", "Brisa"),
+    ("What's your last name? Tsereteli", "Tsereteli"),
+    ("Rewrite for Wiebke van der Loo\nwho edits the newsletter", "Wiebke van der Loo"),
+])
+def test_initials_dialogues_answers_and_particles(engine, text, name):
+    assert name in persons(engine, text)

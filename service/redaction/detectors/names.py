@@ -145,6 +145,14 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
             if initial:  # "J. Smith"
                 if text[ps].isupper() and titled:
                     s = ps
+                    before = _prev_token(low, s)
+                    if before is not None and not before[2]:
+                        bs, be, _ = before  # "Melisande M. Auger": a capitalised word before a middle initial
+                        btok = low[bs:be]
+                        if (self._cased(text, bs, be) == "T" and len(btok) > 1 and btok not in self.common
+                                and btok not in TITLES and btok not in _CTX_WORDS_BEFORE):
+                            s = bs
+                            n += 1
                     continue
                 break
             tok = low[ps:pe]

@@ -16,7 +16,7 @@ from service.redaction.detectors.name_lists import CONTEXT_KINDS, FOREIGN_STOP, 
 _WORDS = re.compile(r"[a-z]+")
 _TOKEN_AT = re.compile(r"[a-z][a-z']*")
 _TITLE_RUN = re.compile(
-    r"[A-Z][a-z']+(?:[ \t]+(?:(?:de|da|van|von|der|del|la|le|di|du|dos)[ \t]+)?[A-Z][a-z']+){1,2}"
+    r"[A-Z][a-z']+(?:[ \t]+(?:(?:de|da|van|von|der|den|del|la|le|di|du|dos|ten|ter)[ \t]+){0,2}[A-Z][a-z']+){1,2}"
 )
 # the same runs in the shape map of an ASCII view (capitals read "A"): a literal first, a faster scan
 _TITLE_RUN_SHAPE = re.compile(_TITLE_RUN.pattern.replace("[A-Z]", "A").encode("ascii"))
@@ -38,7 +38,7 @@ _PHRASE_RE = {p: re.compile(re.escape(p) + r"(?![a-z])") for ps in _CTX_BY_WORD.
 _PHRASE_WORDS = {p: frozenset(p.encode("utf-8").translate(_ALPHA_ONLY).decode("ascii").split())
                  for p in _PHRASE_RE}
 _AFTER_CTX = re.compile(
-    r"(?P<sep>[\"']?[ \t]*[.,:;!=\-]*[ \t]*[\"']?[ \t]*(?:\r?\n[ \t]*(?:[-*\u2022][ \t]*)?){0,2})"
+    r"(?P<sep>[\"']?[ \t]*[.,:;!?=\-]*[ \t]*[\"']?[ \t]*(?:\r?\n[ \t]*(?:[-*\u2022][ \t]*)?){0,2})"
     r"(?P<n1>[a-z][a-z']*)"
 )
 _NEXT_TOKEN = re.compile(r"(?:[ \t]+|-|[ \t]*\.[ \t]*)([a-z][a-z']*)")

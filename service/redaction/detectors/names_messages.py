@@ -78,8 +78,10 @@ class MessageContexts:
         for _s, _e, lab, _ts in lines:
             counts[lab] = counts.get(lab, 0) + 1
         dialogue = len(lines) >= 3 and len(counts) >= 2
+        # a dialogue whose speakers include a known name or a repeated label: every speaker is a person
+        named = dialogue and any(counts[lab] >= 2 or all(self._known(w) for w in lab.split()) for lab in counts)
         for s, e, lab, ts in lines:
-            if not (ts or (dialogue and counts[lab] >= 2)):
+            if not (ts or (dialogue and counts[lab] >= 2) or named):
                 continue
             toks = text[s:e].split()
             if any(not name_shaped(t) for t in toks):
