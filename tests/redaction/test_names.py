@@ -203,3 +203,9 @@ def test_roles_keys_and_senders_that_are_no_person(engine, text):
 ])
 def test_initials_dialogues_answers_and_particles(engine, text, name):
     assert name in persons(engine, text)
+
+
+def test_mail_header_keys_are_no_speakers(engine):
+    text = ("From: Isolde Brandt <ib.box@example.org>\nTo: desk@example.org\nSubject: Re: invoice 12\n"
+            "Date: Tue, 4 Mar 2025 09:10:00 +0000\n\nPaid, thanks.\n")
+    assert persons(engine, text) == ["Isolde Brandt"]

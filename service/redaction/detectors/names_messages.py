@@ -47,6 +47,7 @@ class MessageContexts:
 
     first: frozenset[str]
     last: frozenset[str]
+    strong: frozenset[str]
     not_names: frozenset[str]
     common: frozenset[str]
 
@@ -79,7 +80,7 @@ class MessageContexts:
             counts[lab] = counts.get(lab, 0) + 1
         dialogue = len(lines) >= 3 and len(counts) >= 2
         # a dialogue whose speakers include a known name or a repeated label: every speaker is a person
-        named = dialogue and any(counts[lab] >= 2 or all(self._known(w) for w in lab.split()) for lab in counts)
+        named = dialogue and any(counts[lab] >= 2 or all(w in self.strong for w in lab.split()) for lab in counts)
         for s, e, lab, ts in lines:
             if not (ts or (dialogue and counts[lab] >= 2) or named):
                 continue
@@ -87,8 +88,9 @@ class MessageContexts:
             if any(not name_shaped(t) for t in toks):
                 continue
             words = lab.split()
-            if any(self._plain_word(w) for w in words) or (len(lab) < 2 and not _uncased(lab[:1])):
-                continue
+            if any(w not in self.strong and (self._plain_word(w) or w in self.common) for w in words) or (
+                    len(lab) < 2 and not _uncased(lab[:1])):
+                continue  # "Date:", "Subject:", "Will:" are header keys or words before they are speakers
             add(s, e, 0.85)
 
     # -- e-mail headers ----------------------------------------------------------------------
