@@ -227,7 +227,9 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
             runs = []
         at = "@" in text
         wide = not text.isascii()
-        colons = text.count(": ") >= 2  # (a transcript has speaker lines "Name: ...")
+        # a transcript: three speaker lines "Name: ...", or time-stamped ones "[10:46] Name: ..."
+        n_colons = text.count(": ")
+        colons = n_colons >= 3 or (n_colons and "] " in text)
         if not hits and not has_ctx and not runs and not at and not wide and not colons:
             return []
         found: dict[tuple[int, int], float] = {}
