@@ -145,13 +145,6 @@ def test_sources_beyond_faker_carry_names_alone():
         assert name in spans, text
 
 
-def test_a_name_only_one_low_ranked_source_knows_does_not_count_alone():
-    first, last, solo = load_names()
-    weak = (first | last) - solo
-    assert weak, "the data has names from the lower ranks of names-dataset only"
-    assert solo < (first | last)
-
-
 def test_name_data_stays_small():
     total = sum(p.stat().st_size for p in _DATA.iterdir() if p.is_file())
     assert total < 4_000_000

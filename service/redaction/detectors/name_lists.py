@@ -73,7 +73,8 @@ FOREIGN_STOP = frozenset(
     het een de van voor met zijn haar uw onze beste geachte dank
     o os as um uma seu sua seus suas meu minha prezado prezada obrigado com por para""".split()
 )
-PARTICLES = frozenset("van von de der den da di del della du le la bin ibn al el dos das ter ten mc st".split())
+PARTICLES = frozenset("van von de der den da di del della du le la bin ibn al el dos das ter ten mc st "
+                      "ni nic ui mac bint abu".split())  # Irish Ní/Nic/Uí/Mac, Arabic bint/abu
 TITLES = frozenset("mr mrs ms miss mx dr prof sir madam dame lord lady herr frau mme mlle sr sra srta dott "
                    "rev fr capt col gen sgt lt".split())
 
