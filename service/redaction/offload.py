@@ -184,12 +184,13 @@ class OffloadPool:
         return self._idle
 
     def _release(self, worker: _Worker, reply: tuple[Any, ...]) -> None:
+        if self._closed:
+            return  # (close() killed every worker)
         if reply[0] in ("timeout", "dead"):
             self._live.discard(worker)
             asyncio.get_running_loop().run_in_executor(self._threads, worker.kill)
-            if not self._closed:
-                self._ensure()  # a replacement starts now
-        elif not self._closed:
+            self._ensure()  # a replacement starts now
+        else:
             assert self._idle is not None
             self._idle.put_nowait(worker)
 
