@@ -144,3 +144,24 @@ def test_every_view_maps_every_span_inside_the_text(text):
                 span = v.to_base(s, e)
                 if span is not None:
                     assert 0 <= span[0] < span[1] <= len(text)
+
+
+@pytest.mark.parametrize("motif", ["<a b='x'>", "<td>", "<!--", "a,b\n", "Name,Email\nx,y\n", "| a | b |\n", "x@\n",
+                                   "@a\n", "a b c d e ", "1_2~3|", "\\u0040", "=\n", "a.\nb", "<th>A</th>",
+                                   "a@b\nc", "x" * 70 + "\na@b.c "])
+def test_building_views_is_linear(motif):
+    """The one kind of timing test allowed here: a cost RATIO (CPU time, best of three) of 64 KB against
+    4 KB of the same adversarial motif; linear is 16, quadratic 256."""
+    import time
+
+    def cost(text):
+        best = 1e9
+        for _ in range(3):
+            t0 = time.process_time()
+            derived_views(text)
+            best = min(best, time.process_time() - t0)
+        return max(best, 1e-4)
+
+    small = (motif * (4096 // len(motif) + 1))[:4096]
+    big = (motif * (65536 // len(motif) + 1))[:65536]
+    assert cost(big) / cost(small) < 24
