@@ -330,3 +330,37 @@ def test_every_layout_needle_holds_its_gate() -> None:
     for gate, layouts, _ in _GATED:
         for lay in layouts:
             assert all(gate in needle for needle in lay.needles), lay.entity
+
+
+# -- UK NINO after its key: any prefix (generators write the placeholder "ZZ") -----------------------------
+
+NINO_KEYED = [
+    ('{"uk_nino": "ZZ 61 47 02 T", "city": "Leeds"}', "ZZ 61 47 02 T"),
+    ("<uk_nino>ZZ 30 58 16 T</uk_nino>", "ZZ 30 58 16 T"),
+    ("NINO: ZZ 730194 T", "ZZ 730194 T"),
+    ("nino=zz284615t", "zz284615t"),
+    ("Her national insurance number is ZZ 19 84 27 T.", "ZZ 19 84 27 T"),
+    ("national insurance: QQ 52 70 81 F", "QQ 52 70 81 F"),
+    ("NI number ZZ-40-62-95-T", "ZZ-40-62-95-T"),
+    ("| ni_no | DE 37 14 80 A |", "DE 37 14 80 A"),  # a prefix that is also a filler word ("de")
+]
+
+
+@pytest.mark.parametrize(("text", "value"), NINO_KEYED)
+def test_nino_shaped_value_after_a_nino_key(engine, text: str, value: str) -> None:
+    assert ("UK_NINO", value) in types_of(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "ticket ZZ 61 47 02 T was closed",  # no key: NINO_RE's prefix rules hold
+    "code QQ 52 70 81 F here",
+    "nino expires ZZ 61 47 02 T",  # a plain word between key and value
+    "NINO: ZZ 61 47 02",  # no suffix letter
+    "NINO: ZZ 61 47 02 TX",  # runs on
+])
+def test_no_nino_without_a_key_or_shape(engine, text: str) -> None:
+    assert "UK_NINO" not in {t for t, _ in types_of(engine, text)}
+
+
+def test_valid_nino_without_key_is_unchanged(engine) -> None:
+    assert ("UK_NINO", "JG 10 37 92 A") in types_of(engine, "ref JG 10 37 92 A.")

@@ -86,6 +86,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     # keys other identifiers share: any identifier with a valid checksum after them
     "TAX_OR_SSN": ("~ssn", "~social security number", "~tax id", "~tax number", "~tin", "~personalnummer"),
     # keys naming a person's id of any kind: a valid identifier, or else any id-like value (typed by shape)
+    # UK National Insurance numbers: NINO_RE (numbers_iban.py) finds the valid ones anywhere; after these keys a
+    # NINO-shaped value counts whatever its prefix (generators write the placeholder prefix "ZZ": "ZZ 48 25 33 T")
+    "UK_NINO": ("nino", "uk nino", "ni number", "ni no", "national insurance", "national insurance number"),
     "ID_FIELD": ("~national id", "~national identification number", "~national identity number",
                  "~identity number", "~identification number", "~personal id", "~citizen id", "~document number",
                  "~id card number", "~identity card number", "~numero d'identification", "~codice identificativo"),
@@ -118,6 +121,33 @@ def _alternation(alts: list[str]) -> str:
     return "(?:" + "|".join(sorted(alts, key=len, reverse=True)) + ")"
 
 
+_TAIL = r"s?(?:" + _SEP + "(?:" + "|".join(SUFFIXES) + r"))?(?![a-z])"
+
+
+def head_keys(phrases: tuple[str, ...], head: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None,
+                                                             tuple[str, ...]]:
+    """`compile_keys(phrases)`'s key_re and strong_re cut down to the phrases that can match where the text
+    starts with `head` (an [a-z]+ word): one whose words, joined, start with the head or begin it. A
+    separator can't stand inside the head's letters, so no other phrase can match there; the phrases keep
+    their order, so `match` at such a position gives exactly what the full pattern gives, only sooner. Also
+    the words (beyond the head) that every one of those phrases spells: a text missing one has no such key."""
+    alts: list[str] = []
+    strong: list[str] = []
+    need: set[str] | None = None
+    for p in phrases:
+        f = fold(p.lstrip("~"))
+        words = [w for w in re.split(r"[\s_\-.'’]+", f) if w]
+        joined = "".join(words)
+        if joined.startswith(head) or head.startswith(joined):
+            need = set(words) if need is None else need & set(words)
+            alts.append(_phrase_re(f))
+            if not p.startswith("~"):
+                strong.append(alts[-1])
+    key_re = re.compile(_alternation(alts) + _TAIL) if alts else None
+    strong_re = re.compile(_alternation(strong) + _TAIL) if strong else None
+    return key_re, strong_re, tuple(sorted(w for w in need or () if w not in head))
+
+
 def compile_keys(phrases: tuple[str, ...]) -> KeySet:
     heads: set[str] = set()
     subs: list[str] = []
@@ -137,9 +167,8 @@ def compile_keys(phrases: tuple[str, ...]) -> KeySet:
             heads.update(concat + s for s in (_CAMEL_SUFFIXES if len(words) == 1 else _CAMEL_SUFFIXES[:1]))
         else:
             subs.append(f.split()[0] if f.split() else f)
-    tail = r"s?(?:" + _SEP + "(?:" + "|".join(SUFFIXES) + r"))?(?![a-z])"
-    key_re = re.compile(_alternation(alts) + tail)
-    strong_re = re.compile(_alternation(strong) + tail) if strong else None
+    key_re = re.compile(_alternation(alts) + _TAIL)
+    strong_re = re.compile(_alternation(strong) + _TAIL) if strong else None
     near_re = re.compile(r"(?<![a-z0-9])" + _alternation(alts) + r"(?![a-z])")
     return KeySet(frozenset(heads), tuple(dict.fromkeys(subs)), key_re, strong_re, near_re)
 

@@ -1,5 +1,5 @@
 """Passports, driver's licences, national ids and medical record numbers (US_PASSPORT, US_DRIVER_LICENSE,
-UK_NHS, ES_NIF, ES_NIE, IT_FISCAL_CODE, IN_AADHAAR, IN_PAN, DE_TAX_ID, FR_NIR, MEDICAL_RECORD).
+UK_NHS, ES_NIF, ES_NIE, IT_FISCAL_CODE, IN_AADHAAR, IN_PAN, DE_TAX_ID, FR_NIR, MEDICAL_RECORD; UK_NINO after a key).
 
 Two ways in, one recognizer:
 - Keyed values: a key naming the identifier (prose "my NHS number is", a field `"passport_number":`,
@@ -28,7 +28,7 @@ digits (phone context gives a phone at most 0.95 without a '+'); keyed values wi
 0.65: both hide the digits, the phone names them).
 
 Cost: a text whose word set holds no key head and whose shape map (capitals "A", digits "0") holds none
-of five gate strings is done after a set test and five C substring searches. Key hits and layout
+of five gate strings is done after a set test and one literal-first scan (_ANY_GATE). Key hits and layout
 hits each cost a bounded, anchored match, so the work is linear in the text on every input. Values
 and keys never leave this module except as offsets; validators never raise.
 """
@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from service.redaction.detectors.base import SHAPE, Candidate, Recognizer, ScanContext, byte_classes
-from service.redaction.detectors.id_keys import ALL_SUBSTRINGS, COMPILED, FILLERS
+from service.redaction.detectors.id_keys import ALL_SUBSTRINGS, COMPILED, FILLERS, KEYS, head_keys
 from service.redaction.detectors.national import (
     aadhaar_ok,
     de_tax_id_ok,
@@ -89,6 +89,7 @@ class _Value:
     digit_run: bool = False  # must not continue a longer digit run ("2345 6789 0123 4567")
     compact: bool = True  # validate the value without its separators
     unchecked: float | None = None  # score after a strong key when the checksum fails (None: dropped)
+    lead_word: bool = False  # the value starts with a word of letters apart from its digits ("ZZ 48 25 33 T")
 
 
 _ALNUM_ID = r"[A-Za-z0-9]"
@@ -117,6 +118,10 @@ _VALUES: dict[str, tuple[_Value, ...]] = {
         "IT_FISCAL_CODE", re.compile(r"[A-Za-z]{6}[0-9A-Za-z]{2}[A-Za-z][0-9A-Za-z]{2}[A-Za-z][0-9A-Za-z]{3}[A-Za-z]"),
         it_fiscal_code_ok, 1.0, unchecked=0.7),),
 }
+# a UK NINO after its key, any two letters first and any letter last (NINO_RE's prefix and suffix rules are for
+# values without a key: a generator's placeholder "ZZ 48 25 33 T" after "uk_nino" is still meant as one)
+_VALUES["UK_NINO"] = (_Value("UK_NINO", re.compile(r"[A-Za-z]{2}[ \-]?\d{2}[ \-]?\d{2}[ \-]?\d{2}[ \-]?[A-Za-z]"), bool,
+                             0.85, lead_word=True),)
 # generic keys ("ssn", "tax id", "national id") name no type: every identifier with a checksum is tried
 # (keys naming a person's id, and `id_number`/`id no` fields, also hide an unvalidated value, typed by shape: a
 # 12-digit number as an Aadhaar, a letter and 8 digits or 9 digits as a passport, any other id-like
@@ -173,6 +178,11 @@ _GATED: tuple[tuple[bytes, tuple[_Layout, ...], bool], ...] = (
     (b"AAAAAA00A00A000A", (_CF,), False),
     (b"AAAAA0000A", (_PAN,), False),
 )
+# one scan that finds any gate (from a gate's first digit, a literal the scan finds fast; what stands before that
+# digit is checked behind it): most prompts hold none and are done after it
+_ANY_GATE = re.compile(b"0(?:" + b"|".join(
+    re.escape(g[g.index(b"0") + 1:]) + (b"(?<=" + re.escape(g) + b")" if g.index(b"0") else b"") for g, _, _ in _GATED)
+    + b")")
 
 # letters (and the characters that glue a value into a longer token) read "a", digits "0"; the three
 # separators the layouts use stay themselves; everything else is "~"
@@ -221,7 +231,7 @@ def _free(cmap: bytes, s: int, e: int, glue: frozenset[int]) -> bool:
 class NationalIdRecognizer(Recognizer):
     name = "national_ids"
     entities = ("US_PASSPORT", "US_DRIVER_LICENSE", "UK_NHS", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE",
-                "IN_AADHAAR", "IN_PAN", "DE_TAX_ID", "FR_NIR", "MEDICAL_RECORD")
+                "IN_AADHAAR", "IN_PAN", "DE_TAX_ID", "FR_NIR", "MEDICAL_RECORD", "UK_NINO")
 
     def __init__(self) -> None:
         self._head_kinds: dict[str, tuple[str, ...]] = {}
@@ -229,6 +239,11 @@ class NationalIdRecognizer(Recognizer):
             for h in keys.heads:
                 self._head_kinds[h] = self._head_kinds.get(h, ()) + (kind,)
         self._heads = frozenset(self._head_kinds)
+        self._gate_words = self._heads | _ID_WORDS | _ID_WORDS_CAMEL
+        # per head, each kind's key patterns cut down to the phrases that can match where the head stands, and
+        # the words all those phrases spell (id_keys.head_keys): "id" is in a quarter of all prompts, "id card
+        # number" or "identity number" in few, so a text without "number" skips the search for every "id"
+        self._head_res = {h: tuple((k, *head_keys(KEYS[k], h)) for k in kinds) for h, kinds in self._head_kinds.items()}
         self._sub_kinds = {s: tuple(k for k, keys in COMPILED.items() if s in keys.substrings) for s in ALL_SUBSTRINGS}
 
     def find(self, ctx: ScanContext) -> list[Candidate]:
@@ -241,6 +256,8 @@ class NationalIdRecognizer(Recognizer):
 
     def _laid_out(self, ctx: ScanContext, out: list[Candidate]) -> None:
         shape = _class_map(ctx, SHAPE)
+        if _ANY_GATE.search(shape) is None:
+            return
         for gate, layouts, letters in _GATED:
             if gate in shape:
                 cmap, glue = (_class_map(ctx, _CLASSES), _GLUE) if letters else (shape, _GLUE_SHAPE)
@@ -280,13 +297,13 @@ class NationalIdRecognizer(Recognizer):
     # -- values after a key ----------------------------------------------------------------
 
     def _keyed(self, ctx: ScanContext, out: list[Candidate]) -> None:
-        words = ctx.words
-        heads = words & self._heads if not words.isdisjoint(self._heads) else set()
+        found = ctx.words & self._gate_words  # (one pass over the text's words for all the tests below)
+        heads = found & self._heads if found else found
         subs: list[str] = []
         if ctx.shape is None:  # only a text that is not pure ASCII can hold a non-ASCII key
             low = ctx.lower
             subs = [s for s in self._sub_kinds if s in low]
-        generic = "id" in words and not words.isdisjoint(_ID_WORDS) or not words.isdisjoint(_ID_WORDS_CAMEL)
+        generic = "id" in found and not found.isdisjoint(_ID_WORDS) or not found.isdisjoint(_ID_WORDS_CAMEL)
         if not heads and not subs and not generic:
             return
         low = ctx.lower
@@ -302,19 +319,20 @@ class NationalIdRecognizer(Recognizer):
                     if hit is not None:
                         out.append(hit)
         seen: set[tuple[str, int]] = set()
-        hits = [(h, self._head_kinds[h]) for h in heads] + [(s, self._sub_kinds[s]) for s in subs]
+        hits = [(h, kinds) for h in heads
+                if (kinds := tuple(x[:3] for x in self._head_res[h] if all(w in low for w in x[3])))]
+        hits += [(s, tuple((k, COMPILED[k].key_re, COMPILED[k].strong_re) for k in self._sub_kinds[s])) for s in subs]
         for head, kinds in hits:
             i = low.find(head)
             while i >= 0:
                 if i == 0 or not low[i - 1].isalnum() or (text[i].isupper() and text[i - 1].islower()):
-                    for kind in kinds:
+                    for kind, key_re, strong_re in kinds:
                         if (kind, i) in seen:
                             continue
                         seen.add((kind, i))
-                        keys = COMPILED[kind]
-                        m = keys.key_re.match(low, i)
+                        m = None if key_re is None else key_re.match(low, i)
                         if m is not None:
-                            strong = keys.strong_re is not None and keys.strong_re.match(low, i) is not None
+                            strong = strong_re is not None and strong_re.match(low, i) is not None
                             hit = self._value_after(text, m.end(), _VALUES[kind], strong)
                             if hit is not None:
                                 out.append(hit)
@@ -322,9 +340,9 @@ class NationalIdRecognizer(Recognizer):
 
     @staticmethod
     def _value_after(text: str, pos: int, values: tuple[_Value, ...], strong: bool) -> Candidate | None:
-        n = len(text)
-        limit = min(n, pos + _WALK)
+        limit = min(len(text), pos + _WALK)
         fillers = tries = 0
+        lead_word = values[0].lead_word
         while pos < limit:
             m = _TOKEN.match(text, pos)
             if m is None:
@@ -333,33 +351,48 @@ class NationalIdRecognizer(Recognizer):
             pos = m.end()
             if tok[0] in _SKIP_FIRST:
                 continue
+            start = m.start() + len(tok) - len(tok.lstrip(".-_/"))
+            word = not any(c in _D for c in tok)
+            if word and lead_word:  # (before the filler test: "DE 12 34 56 A" is a NINO, "de" a filler word)
+                hit = _value_at(text, start, values, strong)
+                if hit is not None:
+                    return hit
             core = tok.strip(".-_/").lower()
             if not core or core in FILLERS:
                 fillers += 1
                 if fillers > _MAX_FILLERS:
                     return None
                 continue
-            if not any(c in _D for c in tok):
+            if word:
                 return None  # a plain word: the key does not name this value
-            start = m.start() + len(tok) - len(tok.lstrip(".-_/"))
-            for v in values:
-                vm = v.pattern.match(text, start)
-                if vm is None:
-                    continue
-                e = vm.end()
-                if e < n and (text[e].isalnum() or text[e] == "_"):
-                    continue
-                if v.digit_run and e + 1 < n and text[e] in " -." and text[e + 1].isdigit():
-                    continue
-                raw = vm.group()
-                if v.check(_compact(raw) if v.compact else raw):
-                    return (start, e, v.score, v.entity)
-                if strong and v.unchecked is not None:
-                    return (start, e, v.unchecked, v.entity)
+            hit = _value_at(text, start, values, strong)
+            if hit is not None:
+                return hit
             tries += 1
             if tries >= _MAX_TRIES:
                 return None
         return None
+
+
+def _value_at(text: str, start: int, values: tuple[_Value, ...], strong: bool) -> Candidate | None:
+    """The first of `values` whose pattern matches at `start`, stands alone and passes its check (or, after a
+    strong key, fails a checksum it has); None if none."""
+    n = len(text)
+    for v in values:
+        vm = v.pattern.match(text, start)
+        if vm is None:
+            continue
+        e = vm.end()
+        if e < n and (text[e].isalnum() or text[e] == "_"):
+            continue
+        if v.digit_run and e + 1 < n and text[e] in " -." and text[e + 1].isdigit():
+            continue
+        raw = vm.group()
+        if v.check(_compact(raw) if v.compact else raw):
+            return (start, e, v.score, v.entity)
+        if strong and v.unchecked is not None:
+            return (start, e, v.unchecked, v.entity)
+    return None
 
 
 NATIONAL_IDS = NationalIdRecognizer()
