@@ -300,7 +300,7 @@ class NationalIdRecognizer(Recognizer):
         found = ctx.words & self._gate_words  # (one pass over the text's words for all the tests below)
         heads = found & self._heads if found else found
         subs: list[str] = []
-        if ctx.shape is None:  # only a text that is not pure ASCII can hold a non-ASCII key
+        if not ctx.text.isascii():  # only a text that is not pure ASCII can hold a non-ASCII key
             low = ctx.lower
             subs = [s for s in self._sub_kinds if s in low]
         generic = "id" in found and not found.isdisjoint(_ID_WORDS) or not found.isdisjoint(_ID_WORDS_CAMEL)
