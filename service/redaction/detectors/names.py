@@ -30,7 +30,7 @@ from service.redaction.detectors.name_lists import PARTICLES, STOPWORDS, TITLES,
 from service.redaction.detectors.names_context import (  # noqa: F401 - the tables are re-exported for tests
     _CTX_KIND, _CTX_TRIGGERS, _CTX_WORDS_BEFORE, _PHRASE_WORDS, _STOP_AFTER, _TITLE_RUN, _TITLE_RUN_SHAPE,
     PhraseContexts, _prev_token)
-from service.redaction.detectors.names_fields import FieldContexts
+from service.redaction.detectors.names_fields import _KEY_TRIGGERS, FieldContexts
 from service.redaction.detectors.names_messages import MessageContexts
 from service.redaction.detectors.names_filters import NOT_NAME_SUFFIX, drop_non_persons, merge_last_first
 
@@ -64,6 +64,9 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
             self.strong_last &= solo
         self.strong = self.strong_first | self.strong_last
         self.common = _read_words("common_words.txt") | STOPWORDS | not_names | TITLES | PARTICLES
+        # Every word any word-set gate of `find` asks about: one C-level pass over the text's words
+        # leaves a handful, and each gate then meets that handful instead of all the text's words.
+        self.gate_words = self.strong | _CTX_TRIGGERS | _KEY_TRIGGERS
         self.load_cjk()
 
     # -- growing a seed into a full name ---------------------------------------------------
@@ -218,8 +221,10 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
         low = ctx.lower
         text = ctx.text
         words = ctx.words
-        hits = words & self.strong
-        has_ctx = not words.isdisjoint(_CTX_TRIGGERS) or "--" in text  # (the "-- " signature line)
+        gated = words & self.gate_words  # (words & X == gated & X for every X inside gate_words)
+        hits = gated & self.strong
+        triggers = gated & _CTX_TRIGGERS
+        has_ctx = bool(triggers) or "--" in text  # (the "-- " signature line)
         # Title runs (names the lists do not know) count only in "uncommon" texts; the runs are found
         # first because the test is far dearer than the scan and most texts have no run at all.
         runs = self._title_runs(text, low, ctx.shape)
@@ -263,8 +268,8 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
         for s, e, score, _core in runs:
             add(s, e, score)
         if has_ctx:
-            self._phrase_spans(text, low, words, add)
-        self._field_spans(text, low, words, add)
+            self._phrase_spans(text, low, words, triggers, add)
+        self._field_spans(text, low, gated & _KEY_TRIGGERS, add)
         if hits:
             self._surname_lists(text, low, ctx.shape, add)
         if at:

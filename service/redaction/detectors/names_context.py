@@ -15,8 +15,10 @@ from service.redaction.detectors.name_lists import CONTEXT_KINDS, FOREIGN_STOP, 
 
 _WORDS = re.compile(r"[a-z]+")
 _TOKEN_AT = re.compile(r"[a-z][a-z']*")
+# (possessive runs: a letter given back can never be a blank, nor a blank a letter, so no match changes, but
+# the many failed tries, one per capital, end at once instead of backtracking through the word)
 _TITLE_RUN = re.compile(
-    r"[A-Z][a-z']+(?:[ \t]+(?:(?:de|da|van|von|der|den|del|la|le|di|du|dos|ten|ter)[ \t]+){0,2}[A-Z][a-z']+){1,2}"
+    r"[A-Z][a-z']++(?:[ \t]++(?:(?:de|da|van|von|der|den|del|la|le|di|du|dos|ten|ter)[ \t]++){0,2}[A-Z][a-z']++){1,2}"
 )
 # the same runs in the shape map of an ASCII view (capitals read "A"): a literal first, a faster scan
 _TITLE_RUN_SHAPE = re.compile(_TITLE_RUN.pattern.replace("[A-Z]", "A").encode("ascii"))
@@ -31,12 +33,10 @@ for _p in _CONTEXT_PHRASES:
         continue
     _CTX_BY_WORD.setdefault(_first, []).append(_p)
 _CTX_TRIGGERS = frozenset(_CTX_BY_WORD)
-# a literal first keeps the regex engine's fast substring search; the left boundary is checked by hand
-_PHRASE_RE = {p: re.compile(re.escape(p) + r"(?![a-z])") for ps in _CTX_BY_WORD.values() for p in ps}
 # Every [a-z]+ word of a phrase, split as ScanContext.words splits the text: a phrase can only occur in
 # a text whose word set holds all of them, so phrases that cannot occur are never searched for.
 _PHRASE_WORDS = {p: frozenset(p.encode("utf-8").translate(_ALPHA_ONLY).decode("ascii").split())
-                 for p in _PHRASE_RE}
+                 for ps in _CTX_BY_WORD.values() for p in ps}
 _AFTER_CTX = re.compile(
     r"(?P<sep>[\"']?[ \t]*[.,:;!?=\-]*[ \t]*[\"']?[ \t]*(?:\r?\n[ \t]*(?:[-*\u2022][ \t]*)?){0,2})"
     r"(?P<n1>[a-z][a-z']*)"
@@ -62,9 +62,10 @@ class PhraseContexts:
             return "U" if e - s > 1 and text[s:e].isupper() else "T"
         return "l"
 
-    def _phrase_spans(self, text: str, low: str, words: set[str], add) -> None:
-        """add(start, end, score) for the name after every context phrase in the text."""
-        for m, c in self._contexts(low, words):
+    def _phrase_spans(self, text: str, low: str, words: set[str], triggers: set[str], add) -> None:
+        """add(start, end, score) for the name after every context phrase in the text (`triggers`:
+        `words & _CTX_TRIGGERS`)."""
+        for m, c in self._contexts(low, words, triggers):
             if m.group("n1") in _STOP_AFTER or m.group("n1") in _CTX_TRIGGERS:
                 continue  # rejected by _after_context, or a context phrase itself ("Email:\n\nDear X")
             kind = _CTX_KIND[c]
@@ -92,18 +93,25 @@ class PhraseContexts:
                 add(*span)
 
     @staticmethod
-    def _contexts(low: str, words: set[str]):
+    def _contexts(low: str, words: set[str], triggers: set[str]):
         """(match of the word after a context phrase, the phrase) for every phrase in the text."""
-        for w in words & _CTX_TRIGGERS:
+        for w in triggers:
             for phrase in _CTX_BY_WORD[w]:
                 if not _PHRASE_WORDS[phrase] <= words:
                     continue
-                for pm in _PHRASE_RE[phrase].finditer(low):
-                    i = pm.start()
+                # the phrase not followed by [a-z], leftmost first and past the previous one (what a regex
+                # finditer of `phrase(?![a-z])` finds), by str.find; the left boundary is checked by hand
+                i = low.find(phrase)
+                while i >= 0:
+                    j = i + len(phrase)
+                    if "a" <= low[j:j + 1] <= "z":
+                        i = low.find(phrase, i + 1)
+                        continue
                     if i == 0 or not low[i - 1].isalpha():
-                        m = _AFTER_CTX.match(low, pm.end())
+                        m = _AFTER_CTX.match(low, j)
                         if m is not None:
                             yield m, phrase
+                    i = low.find(phrase, j)
         if "--" in low:
             for dm in _SIG_DASH.finditer(low):
                 if dm.start() and low[dm.start() - 1] != "\n":
@@ -212,26 +220,31 @@ class PhraseContexts:
         Returns (start, end, score, core tokens) per run."""
         out = []
         n = len(text)
+        common = self.common
         for m in _TITLE_RUN.finditer(text) if shape is None else _TITLE_RUN_SHAPE.finditer(shape):
-            start = m.start()
+            start, end = m.span()
             if start and (text[start - 1].isalnum() or text[start - 1] in "_.@/"):
                 continue
-            if m.end() < n and (text[m.end()].isalnum() or text[m.end()] in "_@"):
+            if end < n and (text[end].isalnum() or text[end] in "_@"):
                 continue
-            toks = _WORDS.findall(low[start:m.end()])
+            # a run is ASCII letters, apostrophes and blanks: its [a-z]+ words are the pieces between them
+            toks = low[start:end].replace("'", " ").split()
             # "Yesterday Nereu Chapiniti": drop a leading common word (sentence start)
-            while toks and (toks[0] in self.common or toks[0] in FOREIGN_STOP) and toks[0] not in self.strong:
+            while toks and (toks[0] in common or toks[0] in FOREIGN_STOP) and toks[0] not in self.strong:
                 start = low.index(toks[0], start) + len(toks[0])
-                while start < m.end() and not low[start].isalpha():
+                while start < end and not low[start].isalpha():
                     start += 1
                 toks = toks[1:]
             core = [t for t in toks if t not in PARTICLES]
             if len(core) < 2 or len(core) > 3:
                 continue
-            if any(len(t) < 3 or t in self.common or t in FOREIGN_STOP for t in core):
-                continue
-            # (no word of a run is mixed-case: the pattern allows only a capital and then lower case)
-            out.append((start, m.end(), 0.6 if any(t in self.any_name for t in core) else 0.55, core))
+            for t in core:
+                if len(t) < 3 or t in common or t in FOREIGN_STOP:
+                    break
+            else:
+                # (no word of a run is mixed-case: the pattern allows only a capital and then lower case)
+                any_name = self.any_name
+                out.append((start, end, 0.6 if any(t in any_name for t in core) else 0.55, core))
         return out
 
     def _uncommon(self, words: set[str], text: str, runs: list[tuple[int, int, float, list[str]]]) -> bool:

@@ -36,6 +36,7 @@ applicant student doctor physician nurse manager landlord""".split())
 # to run: every whole key, and the last word of every split one ("card_holder", "next_of_kin")
 _KEY_TRIGGERS = _STRICT_KEYS | _GENERIC_KEYS | {"kin", "famille"}
 _FIELD_SEP = re.compile(r"""["']?[ \t]*(?:[:=>]|\uff1a)[ \t]*(["']?)""")
+_SEP_START = frozenset("\"' \t:=>\uff1a")  # the characters a _FIELD_SEP match can start with
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_- ")
 _NULLISH = frozenset("""null none nil n/a na unknown redacted anonymous string test example tbd required
 optional true false yes no value name undefined empty""".split())
@@ -81,16 +82,21 @@ class FieldContexts:
 
     # -- name fields -----------------------------------------------------------------------
 
-    def _field_spans(self, text: str, low: str, words: set[str], add) -> None:
-        triggers = words & _KEY_TRIGGERS
+    def _field_spans(self, text: str, low: str, triggers: set[str], add) -> None:
+        """add() the value of every name field; `triggers` is the text's word set met with _KEY_TRIGGERS."""
         if not triggers or (":" not in text and "=" not in text and ">" not in text and "\uff1a" not in text):
             return
         for w in triggers:
             i = low.find(w)
             while i >= 0:
                 j = i + len(w)
-                m = _FIELD_SEP.match(low, j)  # the cheap test first: most mentions are prose
-                if m is None or (i and low[i - 1].isalnum()):
+                # the cheap tests first: most mentions are prose or part of a longer word ("filename");
+                # a separator starts with a quote, a blank, ":", "=", ">" or a full-width colon
+                if (i and low[i - 1].isalnum()) or low[j:j + 1] not in _SEP_START:
+                    i = low.find(w, j)
+                    continue
+                m = _FIELD_SEP.match(low, j)
+                if m is None:
                     i = low.find(w, j)
                     continue
                 k = i
@@ -115,6 +121,8 @@ class FieldContexts:
         value = raw.strip()
         if not value or _BAD_VALUE.search(value) is not None:
             return None
+        if not strict and not name_shaped(value[0]):
+            return None  # the first word fails the name_shaped test below ("name: web"): the cheap test first
         s = vs + (len(raw) - len(raw.lstrip()))
         e = s + len(value)
         if _CJK.fullmatch(value):
@@ -204,6 +212,9 @@ class FieldContexts:
         """`Guibord, Cannon and Moore`: every item is a known name or an uncommon word, one is a name
         that may count alone, none is a place or product; a leading common word is a sentence start."""
         if "," not in text or (" and " not in low and " & " not in low):
+            return
+        # every match holds ", " + a capital and " and " or " & " + a capital: absent from the shape, no scan
+        if shape is not None and (b", A" not in shape or (b" and A" not in shape and b" & A" not in shape)):
             return
         for m in (_SURNAME_LIST.finditer(text) if shape is None else _SURNAME_LIST_SHAPE.finditer(shape)):
             s0, e0 = m.span()
