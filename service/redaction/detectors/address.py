@@ -104,6 +104,7 @@ _US_ZIP_LINE = re.compile(r"(?<![\w-])(?P<st>[A-Z]{2})[ \t]" + ZIP)
 _SHAPE_UK = b" 0AA"
 _SHAPE_US = b"AA 00000"
 
+_STRA_STEMS = ("strasse", "straat")
 _NUM_START = re.compile(r"(?<![\w$€£¥.,:/#+-])\d")
 _STARTS_TRIED = 6  # nearest house-number candidates tried per street word
 _WINDOW = 150  # longest number-first street line that ends at a street word (number + 4 words + spaces)
@@ -163,8 +164,9 @@ class AddressRecognizer(Recognizer):
         low = ctx.lower
         # glued street words: the four commonest stems always, the rest when the text shows a sign of
         # an address or of a language that writes them (one set test instead of a dozen scans)
+        stra = "stra" in low  # "strasse" and "straat" both hold it: one scan answers both when it is absent
         for gate in COMPOUND_GATES if not hit.isdisjoint(COMPOUND_CONTEXT) else COMPOUND_GATES[:4]:
-            if gate in low:
+            if (stra or gate not in _STRA_STEMS) and gate in low:
                 self._compound(ctx, gate, out)
         if not hit.isdisjoint(_BOX_WORDS):
             for m in _PO_BOX.finditer(text):
@@ -236,10 +238,13 @@ class AddressRecognizer(Recognizer):
     def _number_first(self, ctx: ScanContext, street_words: set[str], out: list[Candidate]) -> None:
         text = ctx.text
         shape = ctx.shape
-        if shape is None or b"0 A" in shape or b"0A A" in shape or b"0, A" in shape:
-            forms = [f for w in street_words for f in _FORMS[w]]
-        else:  # no number before a capital anywhere: only lower-case lines ("221b baker street") can be here
-            forms = [w for w in street_words if w in _LOW_SUF or w in FR_TYPES]
+        low_forms = [w for w in street_words if w in _LOW_SUF or w in FR_TYPES]
+        forms = [f for w in street_words for f in _FORMS[w]]
+        if shape is not None and len(forms) - len(low_forms) < 3 and not any(
+                f in text for f in forms if f not in low_forms):
+            forms = low_forms  # no capitalised street word anywhere: one or two finds instead of three shape scans
+        elif shape is not None and not (b"0 A" in shape or b"0A A" in shape or b"0, A" in shape):
+            forms = low_forms  # no number before a capital anywhere: only lower-case lines ("221b baker street")
         starts: list[int] = []  # house-number starts seen so far, ascending
         scanned = 0
         for p, w in _form_hits(text, forms):
@@ -323,9 +328,11 @@ class AddressRecognizer(Recognizer):
         """A name and a house number right after an address cue ("lives at Hulsterdreef 100", "address:
         Ilichova 7"): street lines of countries whose street words this module does not list."""
         text = ctx.text
+        shape = ctx.shape  # on an ASCII text a digit is a "0" byte of the shape: a find instead of a regex search
         covered = 0
         for i, w in _form_hits(ctx.lower, sorted(cues)):
-            if i < covered or _DIGIT.search(text, i, i + 120) is None:
+            if i < covered or (_DIGIT.search(text, i, i + 120) is None if shape is None else
+                               shape.find(b"0", i, i + 120) < 0):
                 continue
             m = CUE_STREET.match(text, i + len(w))
             if m is not None:
@@ -342,7 +349,14 @@ class AddressRecognizer(Recognizer):
             u = UNIT_FULL.match(text, i)
             if u is None:
                 continue
-            line = LINE_BEFORE_UNIT.search(text, max(covered, i - 90), i)
+            lo = max(covered, i - 90)
+            # a line before a unit is at most six tokens apart by spaces and tabs, then maybe a lone comma and
+            # a line break: its start lies within the last seven whitespace-split chunks before the unit, so
+            # the search (which tries every start) starts there and finds the same leftmost match
+            head = text[lo:i].rsplit(None, 7)
+            if len(head) == 8:
+                lo += len(head[0])
+            line = LINE_BEFORE_UNIT.search(text, lo, i)
             if line is not None and any(c.isupper() for c in text[line.start():i]):
                 if self._emit(ctx, line.start(), u.end(), 0.8, out, True, house_before=True):
                     covered = u.end()

@@ -18,7 +18,6 @@ each cue's end: no window is rescanned per cue, so the work is linear in the inp
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 
@@ -98,6 +97,7 @@ _GATE_WORDS = frozenset(
 )
 
 _NUM = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 _ALPHA = re.compile(r"[^\W\d_]{3,}")
 _MAX_REACH = 420  # the longest filler plus date: a cue with no digit this close cannot match
 
@@ -147,17 +147,25 @@ class DobRecognizer(Recognizer):
                 "d.o.b" in low or "d. o. b" in low)):
             return []
         text = ctx.text
+        shape = ctx.shape
         out: list[Candidate] = []
         done = 0
-        digits: list[int] | None = None
+        nxt = -1  # the first digit at or after the last position asked about (len(text) when there is none)
         for cue in _CUE.finditer(low):
             end = cue.end()
             if end <= done:
                 continue
-            if digits is None:  # every date holds a digit: one pass lists where digit runs start
-                digits = [m.start() for m in _NUM.finditer(text)]
-            k = bisect_left(digits, end)
-            if k == len(digits) or digits[k] - end > _MAX_REACH:
+            # every date holds a digit; cue ends only grow, so each search starts past the last one's answer
+            # (the text is scanned for digits at most once in all)
+            if nxt < end:
+                if shape is not None:  # an ASCII text: its digits are the "0" bytes of the shape
+                    nxt = shape.find(b"0", end)
+                    if nxt < 0:
+                        nxt = len(text)
+                else:
+                    d = _DIGIT.search(text, end)
+                    nxt = len(text) if d is None else d.start()
+            if nxt == len(text) or nxt - end > _MAX_REACH:
                 continue
             m = _AFTER.match(text, end)
             if m is None:
