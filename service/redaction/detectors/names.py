@@ -269,8 +269,10 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
             add(s, e, score)
         if has_ctx:
             self._phrase_spans(text, low, words, triggers, add)
-        self._field_spans(text, low, gated & _KEY_TRIGGERS, add)
-        if hits:
+        keys = gated & _KEY_TRIGGERS
+        if keys:  # (each pass returns at once without its trigger; the call itself is what is saved)
+            self._field_spans(text, low, keys, add)
+        if hits and "," in text:
             self._surname_lists(text, low, ctx.shape, add)
         if at:
             self._email_names(text, low, add)
