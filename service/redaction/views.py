@@ -338,8 +338,10 @@ def table_view(base: str) -> View | None:
 _ENDS_TOKEN_NOT = frozenset("@_+%/")
 _STARTS_TOKEN_NOT = frozenset("@._+%")
 _WRAP_WIDTH = 60  # a line at least this long that ends inside a token was wrapped by a program
-_SPACED = re.compile(r"(?<!\S)\S(?: \S){4,}(?!\S)")  # five or more single characters: "j o h n ."
-_SPACED_HINT = b" x x x x x "
+# Four or more one-character tokens, one to three blanks apart ("j o h n  d o e", "T i m  L .  N y b e r g");
+# the last may touch punctuation ("c o m."). One blank between letters joins them, a wider gap is a space.
+_SPACED = re.compile(r"(?<!\S)\S(?: {1,3}\S(?![^\s.,;:!?'\")\]}]))(?: {1,3}\S(?![^\s.,;:!?'\")\]}])){2,}")
+_SPACED_HINT = b" x x x x"
 _BLANK_MAP = bytes(32 if c in (9, 10, 13, 32) else 120 for c in range(256))
 _ODD_SEP = re.compile(r"\d([ \t]?[_~|\\][ \t]?)(?=\d)")
 _ODD_SEP_SHAPE = re.compile(rb"0[ \t]?[_~|\\][ \t]?0")  # the same on base.SHAPE (digits read "0")
@@ -355,12 +357,13 @@ def joined_view(base: str) -> View | None:
     if _has_spaced_run(base):
         for m in _SPACED.finditer(base):
             s, e = m.span()
-            for k in range(s + 1, e, 2):
-                edits.append((k, k + 1, ""))
-            for gap in (2, 3):  # "j o h n  d o e": the wider gap between two spaced words stays one blank
-                if base.startswith(" " * gap, e) and _SPACED.match(base, e + gap) is not None:
-                    edits.append((e, e + gap, " "))
-                    break
+            k = s + 1
+            while k < e:
+                g = k
+                while base[g] == " ":
+                    g += 1
+                edits.append((k, g, "" if g == k + 1 else " "))
+                k = g + 1
     if ("_" in base or "~" in base or "|" in base or "\\" in base) and _has_odd_separator(base):
         for m in _ODD_SEP.finditer(base):
             edits.append((m.start(1), m.end(1), "-"))
@@ -394,21 +397,27 @@ def _class_map(pairs: dict[str, int], other: int) -> bytes:
 # ends in a or s, or in p or h with l next, or the next line starts with a or p (one blank allowed).
 # (Python's regex engine scans a pattern that starts with a character class at ~15 ns a byte; this costs
 # one translate, one split and two byte lookups a line.)
-_BREAK_MAP = _class_map({"\n": 10, " \t\r": 32, "@_+%": 97, ".": 112, "-": 104, "/=": 115,
-                         "abcdefghijklmnopqrstuvwxyz0123456789": 108}, 120)
+_BREAK_MAP = _class_map({"\n": 10, " \t": 32, "\r": 13, "@_+%": 97, ".": 112, "-": 104, "/=": 115,
+                         "abcdefghijklmnopqrstuvwxyz0123456789": 108, "ABCDEFGHIJKLMNOPQRSTUVWXYZ": 117}, 120)
 _LEFT_ALWAYS = frozenset(b"as")
 _LEFT_IF = frozenset(b"ph")
+_LETTER = 108  # lower case and digits
+_UPPER = 117
 _RIGHT = frozenset(b"ap")
 
 
 def _worth_a_look(before: bytes, after: bytes) -> bool:
     last = before[-1] if before else 0
-    if last == 32 and len(before) > 1:
+    tight = last != 32 and (after[:1] != b" ")  # nothing but a CR next to the break
+    if last in (32, 13) and len(before) > 1:
         last = before[-2]
     first = after[0] if after else 0
     if first == 32 and len(after) > 1:
         first = after[1]
-    return last in _LEFT_ALWAYS or first in _RIGHT or (last in _LEFT_IF and first == 108)
+    if last in _LEFT_ALWAYS or first in _RIGHT or (last in _LEFT_IF and first == _LETTER):
+        return True
+    # a word or a date wrapped in its middle: letter or digit, break, lower case or digit (checked below)
+    return tight and first == _LETTER and last in (_LETTER, _UPPER)
 
 
 def _line_breaks(text: str, edits: list[Edit]) -> None:
@@ -438,6 +447,40 @@ def _line_breaks(text: str, edits: list[Edit]) -> None:
             elif left in _ENDS_TOKEN_NOT or right in _STARTS_TOKEN_NOT or (
                     left in ".-" and (right.islower() or right.isdigit())):
                 edits.append((a, b, ""))
+            elif a == i - (text[i - 1] == "\r") and b == i + 1 and _wrapped_inside(text, a, b):
+                edits.append((a, b, ""))
+
+
+_FUNCTION_WORDS = frozenset(
+    "a an and are as at be but by can could did do does for from had has have he her his i if in into is it its "
+    "me my no not of on or our she so than that the their them then there they this to was we were what when "
+    "which who will with would you your team thanks regards best please".split())
+
+
+def _wrapped_inside(text: str, a: int, b: int) -> bool:
+    """A line break with nothing around it, inside a capitalised word ("Laarm|an", "Aus|tralia": the name
+    or place a program wrapped) or inside a date ("11/1|1/1969"). A break after a lower-case word is
+    ordinary wrapped prose or code and is left alone."""
+    left, right = text[a - 1], text[b]
+    if left.isdigit() and right.isdigit():
+        return "/" in text[max(0, a - 6):a] or "/" in text[b:b + 6]
+    if not (left.isalpha() and right.islower()):
+        return False
+    t = a - 1
+    while t > 0 and t > a - 30 and text[t - 1].isalpha():
+        t -= 1
+    if not (text[t].isupper() and (t == 0 or not text[t - 1].isalnum())):
+        return False
+    # "Garcia|and team": a word that can follow a name on the next line is joined only where a program
+    # wrapped a long line
+    r = b
+    while r < len(text) and r < b + 40 and (text[r].isalpha() or text[r] == "_"):
+        r += 1
+    if text[r:r + 1] in (":", "=") or text[r:r + 2] == " :":
+        return False  # the next line starts with a key ("Radek|surname: ..."): a record, not a wrapped word
+    if text[b:r] in _FUNCTION_WORDS:
+        return a - (text.rfind("\n", max(0, a - 200), a) + 1) >= _WRAP_WIDTH
+    return True
 
 
 def _has_odd_separator(base: str) -> bool:

@@ -102,6 +102,22 @@ class TestJoined:
         assert (etype, value) in types_of(engine, text)
         assert engine.redact(text).text == text.replace(value, f"<{etype}>")
 
+    @pytest.mark.parametrize("text,value,etype", [
+        ("your email is o k a f o r @ e x a m p l e . c o m. Right?", "o k a f o r @ e x a m p l e . c o m",
+         "EMAIL_ADDRESS"),
+        ("My name is Ms. A d a e z e  N .  O k a f o r", "A d a e z e  N .  O k a f o r", "PERSON"),
+        ("Please tell me your date of birth. It's 11/2\n3/1971", "11/2\n3/1971", "DATE_OF_BIRTH"),
+        ("Regards,\nChinwe Okonk\nwo", "Chinwe Okonk\nwo", "PERSON"),
+    ])
+    def test_spaced_out_and_wrapped_values(self, engine, text, value, etype):
+        assert (etype, value) in types_of(engine, text)
+
+    @pytest.mark.parametrize("text", ["Dear Adaeze Okafor\nand team", "I a m here", "a b c d e f g",
+                                      "first_name: Adaeze\nsurname: Okafor\n", "patient: Adaeze Okafor\nward: 4B",
+                                      "the quick brown\nfox jumps"])
+    def test_ordinary_wrapping_and_single_letters_are_not_joined_into_values(self, engine, text):
+        assert all("\n" not in v and "a m" not in v for _t, v in types_of(engine, text))
+
     def test_only_findings_that_touch_an_edit_come_from_the_joined_view(self):
         v = joined_view("alpha beta\ngamma x@\ny.com")
         assert v is not None
