@@ -1,6 +1,6 @@
 """The name data the PERSON recognizer works from: frozen lists in `data/` built from several sources by
-bench/build_name_data.py (Faker's person providers, US Census name lists, names-dataset's per-country
-ranks; see that script for sources and licences), the shipped word lists, the small closed sets of
+bench/build_name_data.py (Faker's person providers and US Census name lists; see that script for the
+sources, their licences and the one left out), the shipped word lists, the small closed sets of
 stop words, particles and titles, and the context phrases that license a name (`CONTEXT_KINDS`).
 Loaded once at start-up from plain text; no name package is imported and nothing is downloaded."""
 
@@ -14,8 +14,8 @@ _DATA = Path(__file__).resolve().parent.parent / "data"
 def load_names(without: str = "") -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(first names, last names, names whose sources let them count alone), lower-case ASCII tokens.
 
-    A token that only names-dataset's lower ranks know (source "n") may be part of a name or follow a
-    cue, never count alone: one noisy source must not decide. `without` drops sources (e.g. "F" to
+    A token only a low-ranked source knows (source "n", absent from the shipped data) may be part of a
+    name or follow a cue, never count alone: one noisy source must not decide. `without` drops sources (e.g. "F" to
     measure the detector without Faker's lists, which generated the project's own corpus)."""
     first: set[str] = set()
     last: set[str] = set()

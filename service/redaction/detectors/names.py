@@ -1,10 +1,9 @@
 """PERSON from several name sources plus context, with no model.
 
-Data (`data/`, built by bench/build_name_data.py from Faker, US Census lists and names-dataset's
-per-country ranks): first and last names folded to ASCII. A name that is also an ordinary word
-(`ambiguous_names.txt`: "Will", "May", "Grace"), a well-known non-person proper noun or column-header
-word (`not_names.txt`), or a name only one low-ranked source knows counts only next to another name or
-after context. Context that needs no list at all is in names_context.py (phrases: "Dear", "Mr",
+Data (`data/`, built by bench/build_name_data.py from Faker and the US Census lists): first and last
+names folded to ASCII. A name that is also an ordinary word (`ambiguous_names.txt`: "Will", "May",
+"Grace") or a well-known non-person proper noun or column-header word (`not_names.txt`) counts only
+next to another name or after context. Context that needs no list at all is in names_context.py (phrases: "Dear", "Mr",
 "Regards,", "Name:"), names_fields.py (name fields and `key: value` lines, e-mail local parts, CJK and
 Hangul names, lists of surnames) and names_messages.py (transcript speakers, e-mail header display names,
 names in scripts without case after a cue); names_filters.py drops months next to digits, companies,
