@@ -349,23 +349,28 @@ def _defang_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def _apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap, list[int]]:
+    """Apply sorted, non-overlapping edits (start, end, replacement; an empty replacement deletes): the
+    rewritten text, its map back to `text`, and each edit's position in the rewritten text."""
     out: list[str] = []
     omap = OffsetMap()
+    anchors: list[int] = []
     pos = vpos = 0
     for ms, me, r in edits:
         if ms > pos:
             out.append(text[pos:ms])
             omap.add(vpos, pos, ms, True)
             vpos += ms - pos
-        out.append(r)
-        omap.add(vpos, ms, me, False)
-        vpos += len(r)
-        pos = me
-    if pos < len(text):
+        anchors.append(vpos)
+        if r:
+            out.append(r)
+            omap.add(vpos, ms, me, False)
+            vpos += len(r)
+        pos = max(pos, me)
+    if pos < len(text) or not omap.vstart:
         out.append(text[pos:])
         omap.add(vpos, pos, len(text), True)
-    return "".join(out), omap
+    return "".join(out), omap, anchors
 
 
 # Printable ASCII, tab and line breaks, except '%' and '&' (which may start an escape).
@@ -393,6 +398,6 @@ def normalize(text: str) -> NormalizedText:
                 break
         edits = _defang_edits(cur)
     if edits:
-        cur, omap = _apply_edits(cur, edits)
+        cur, omap, _ = apply_edits(cur, edits)
         maps.append(omap)
     return NormalizedText(cur, text, maps)
