@@ -117,7 +117,7 @@ class TestCrypto:
 class TestIpAddress:
     @pytest.mark.parametrize("ip", ["192.168.1.20", "8.8.8.8", "2001:db8::8a2e:370:7334", "::ffff:10.1.2.3",
                                     "fe80::1ff:fe23:4567:890a%eth0", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
-                                    "2001:db8::1", "10.0.0.0/24"])
+                                    "2001:db8::1", "10.0.0.9/24"])
     def test_finds_v4_and_v6_forms(self, engine, ip):
         found = types_of(engine, f"host {ip} is down")
         assert found and found[0][0] == "IP_ADDRESS" and ip.split("%")[0] in found[0][1]

@@ -28,6 +28,7 @@ _NOT_ASCII_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
 _IPV4_SHAPE = re.compile(
     r"^\(?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})(?:/\d{1,2})?\)?$"
 )
+_PREFIX_LEN = re.compile(r"/(\d{1,2})(?!\d)")
 _VERSION_BEFORE = re.compile(
     r"\b(?:v|version|ver\.?|release|build|firmware|chrome|firefox|os|ios|android|rev|python|node|java)"
     r"\s*[:=]?\s*$"
@@ -45,6 +46,11 @@ def ipv4(raw: str, ctx: ScanContext, start: int) -> float | None:
         return None
     if octets == [0, 0, 0, 0] or _VERSION_BEFORE.search(ctx.context_before(start, 20)):
         return None
+    prefix = _PREFIX_LEN.match(raw, raw.find("/")) if "/" in raw else _PREFIX_LEN.match(ctx.text, start + len(raw))
+    if prefix is not None:  # a network ("192.0.2.64/26": every host bit zero) names a range, not a host
+        bits = 32 - int(prefix.group(1))
+        if 0 < bits <= 32 and (octets[0] << 24 | octets[1] << 16 | octets[2] << 8 | octets[3]) & ((1 << bits) - 1) == 0:
+            return None
     return 0.95
 
 

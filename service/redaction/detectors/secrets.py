@@ -255,13 +255,17 @@ _PLACEHOLDER = re.compile(
     r"^(?:\$\{?[\w.]+\}?|\{\{.*\}\}|<[^>]*>?|\*+|x+|\.+|null|none|nil|true|false|undefined|"
     r"changeme|redacted|\[redacted\]|your[_-]?\w*|example|placeholder|required|optional|str|string|"
     r"int|bool|os\.environ.*|process\.env.*|getenv.*|env\(.*|settings\..*|config\..*|self\..*|"
-    r"\w+\(.*|not|the|a|an|to|for|and|of|in|on|is|will|should|must|field|value|here|below|above|"
+    r"[\w.]+\(.*|not|the|a|an|to|for|and|of|in|on|is|will|should|must|field|value|here|below|above|"
     r"with|from|that|this|you|your|was|are|be|by|as|it|or|if|can|has|have|used|set|needed|missing|"
     r"invalid|expired|reset|empty|hash|hashed|length|manager|protected|\w+:)$",
     re.IGNORECASE,
 )
 # a value needs a digit or symbol, or mixed case, unless it follows an explicit = or :
 _WORDY = re.compile(r"^[a-z]+$")
+# what a key word followed by nothing but a space or quotes is, when it is no assignment: a next word
+# with sentence punctuation ("Pass auf!"), a grammar or constant name ('the token "NUMBER"')
+_SENTENCE_END = "!?.,:;"
+_CONSTANT = re.compile(r"^[A-Z][A-Z_]*$")
 _IDENT_RUN = re.compile(r"[\w.-]*")  # what the walk back to an identifier's start crosses (isalnum, _ . -)
 
 
@@ -293,11 +297,20 @@ class AssignmentRecognizer(Recognizer):
             if len(val) < 4 or _PLACEHOLDER.match(val):
                 continue
             sep = text[m.end(0) - len(m.group("val")) - len(m.group("q")) - 1: m.start("val")]
-            explicit = any(c in sep for c in ":=>") or m.group("q")
-            if not explicit and _WORDY.match(val):
-                continue  # "the password manager", "token expired"
-            if not explicit and not any(c.isdigit() or not c.isalnum() for c in val) and val.islower():
-                continue
+            assigned = any(c in sep for c in ":=>")
+            explicit = assigned or m.group("q")
+            if not assigned and _CONSTANT.match(val):
+                continue  # 'the token "NUMBER"', "pass TIMEOUT": names, not values
+            if not explicit:
+                if _WORDY.match(val):
+                    continue  # "the password manager", "token expired"
+                if not any(c.isdigit() or not c.isalnum() for c in val) and val.islower():
+                    continue
+                if "\n" in text[m.start(0):m.start("val")] or val[0] in "([{":
+                    continue  # Python's `pass` statement and the line after it; "pass (Pdb)"
+                word = val.rstrip(_SENTENCE_END)
+                if word.isalpha() and (word.islower() or word.istitle() or word.isupper()):
+                    continue  # "Pass auf!", "token Expired." : a word of prose, not a value
             s = m.start("val")
             out.append((s, s + len(val), 0.9 if explicit else 0.7, "SECRET"))
         return out
