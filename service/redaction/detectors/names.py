@@ -233,8 +233,9 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
         wide = not text.isascii()
         # a transcript: three speaker lines "Name: ...", or time-stamped ones "[10:46] Name: ..."
         n_colons = text.count(": ")
-        colons = n_colons >= 3 or (n_colons and "] " in text)
-        if not hits and not has_ctx and not runs and not at and not wide and not colons:
+        colons = n_colons >= 3 or (n_colons and ("] " in text or "): " in text))
+        vcard = "vcard" in words
+        if not hits and not has_ctx and not runs and not at and not wide and not colons and not vcard:
             return []
         found: dict[tuple[int, int], float] = {}
 
@@ -271,6 +272,8 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
         keys = gated & _KEY_TRIGGERS
         if keys:  # (each pass returns at once without its trigger; the call itself is what is saved)
             self._field_spans(text, low, keys, add)
+        if vcard:
+            self._vcard_names(text, low, add)
         if hits and "," in text:
             self._surname_lists(text, low, ctx.shape, add)
         if at:

@@ -56,8 +56,33 @@ _SURNAME_LIST_SHAPE = re.compile(_SURNAME_LIST.pattern.replace("[A-Z]", "A").enc
 _HAN_SUFFIX = ("先生", "女士", "小姐", "老师", "老師", "教授", "医生", "醫生", "经理", "經理")
 _JA_SUFFIX = ("さん", "さま", "様", "氏", "くん", "ちゃん", "殿")
 _KO_SUFFIX = ("님", "씨")
+_VCARD_N = re.compile(r"(?:item\d+\.)?n(?:;[^:\n]{0,60})?:")  # "N:", "N;CHARSET=UTF-8:", "item1.N:"
 _KO_NOT_NAMES = frozenset("고객 선생 회원 교수 사장 부장 과장 대리 팀장 원장 의사 기사 작가 여러분 당신 하느 부처 주인 손".split())
 _CJK_LABELS = ("姓名", "名前", "氏名", "名字", "联系人", "聯絡人", "担当者", "이름", "성명", "담당자")
+
+
+def _unfold_digits(value: str) -> str:
+    """Undo the two look-alike folds that turn letters into digits (Cyrillic "З" -> "3", "б" -> "6") inside
+    the words of a value that holds other non-Latin letters, or of a first/last-name field ("Сбруев" reaches
+    us as "C6pyeb"): there they are letters of a Cyrillic name, not digits."""
+    out = []
+    for tok in value.split(" "):
+        if any(c.isalpha() for c in tok):
+            tok = tok.replace("3", "З").replace("6", "б")
+        out.append(tok)
+    return " ".join(out)
+
+
+def _comma_parts(text: str, s: int, e: int):
+    """(start, text) of the comma-separated pieces of text[s:e] (vCard lists "additional" names so)."""
+    pos = s
+    while True:
+        c = text.find(",", pos, e)
+        if c < 0:
+            yield pos, text[pos:e]
+            return
+        yield pos, text[pos:c]
+        pos = c + 1
 
 
 def _is_han(c: str) -> bool:
@@ -118,6 +143,8 @@ class FieldContexts:
         if stop is None and ve < len(low):
             return None  # longer than any name
         raw = text[vs:ve]
+        if ("3" in raw or "6" in raw) and (strict or not raw.isascii()):
+            raw = _unfold_digits(raw)  # "Зоя" reaches us as "3oя" (see _unfold_digits)
         value = raw.strip()
         if not value or _BAD_VALUE.search(value) is not None:
             return None
@@ -126,23 +153,27 @@ class FieldContexts:
         s = vs + (len(raw) - len(raw.lstrip()))
         e = s + len(value)
         if _CJK.fullmatch(value):
-            return (s, e) if len(value) >= 2 else None
-        lv = low[s:e]
+            return (s, e) if len(value) >= 2 or strict else None  # "last_name": "骆": one syllable is a surname
+        seg = raw[s - vs:e - vs]  # the value with its capitals (and letters unfolded), offsets as in text
+        lv = seg.lower()
         if lv in _NULLISH:
             return None
         toks = lv.split()
         if not 1 <= len(toks) <= (5 if strict else 4) or any(_LATIN_TOKEN.fullmatch(t) is None for t in toks):
             return None
-        if all(t.strip(".") in self.not_names for t in toks) or any(
-                t in STOPWORDS and len(t) > 1 and (n == 0 or not text[s + lv.index(t)].isupper())
+        if (all(t.strip(".") in self.not_names for t in toks) and not (strict and name_shaped(value))) or any(
+                t in STOPWORDS and len(t) > 1 and (n == 0 or not seg[lv.index(t)].isupper())
                 for n, t in enumerate(toks)):
             return None  # "Build and Test", "N/A"; a capitalised "An" inside "Nguyen Van An" is a name
         named = [t.strip(".") in self.first or t.strip(".") in self.last for t in toks]
         if strict:
-            if not all(n or t.strip(".") not in self.common for t, n in zip(toks, named, strict=True)):
+            # a first or last name field holds a name whatever it means as a word ("Mai", "Bouquet"), but
+            # a lower-case common word there is a placeholder or a description, not a name
+            if not all(n or t.strip(".") not in self.common or name_shaped(seg[lv.index(t)])
+                       for t, n in zip(toks, named, strict=True)):
                 return None
             return s, e
-        if not all(name_shaped(text[s + lv.index(t):s + lv.index(t) + len(t)]) for t in toks):
+        if not all(name_shaped(seg[lv.index(t):lv.index(t) + len(t)]) for t in toks):
             return None  # generic keys need capitalised words ("name: my-service" is no person)
         if len(toks) == 1 and not named[0] and not (len(toks[0]) > 1 and not toks[0].isascii()):
             return None
@@ -150,6 +181,37 @@ class FieldContexts:
                    for t, n in zip(toks, named, strict=True)):
             return None
         return s, e
+
+    def _vcard_names(self, text: str, low: str, add) -> None:
+        """`N:Family;Given;Additional;Prefix;Suffix` of a vCard: each of the first three parts is a name in
+        any script ("N:길;이완;;;"); FN is a strict name key of the field pass."""
+        ls = 0
+        n = len(low)
+        while ls < n:
+            le = low.find("\n", ls)
+            if le < 0:
+                le = n
+            if low.startswith(("n:", "n;", "item"), ls):
+                m = _VCARD_N.match(low, ls, le)
+                if m is not None:
+                    self._vcard_parts(text, m.end(), le, add)
+            ls = le + 1
+
+    def _vcard_parts(self, text: str, vs: int, le: int, add) -> None:
+        pos = vs
+        for _k in range(3):
+            if pos > le:
+                break
+            sep = text.find(";", pos, le)
+            end = sep if sep >= 0 else le
+            for part_s, part in _comma_parts(text, pos, end):
+                raw = part.strip().rstrip("\r")
+                if raw and len(raw) <= 60 and _BAD_VALUE.search(raw) is None and any(c.isalpha() for c in raw):
+                    s = part_s + (len(part) - len(part.lstrip()))
+                    add(s, s + len(raw), 0.9)
+            if sep < 0:
+                break
+            pos = sep + 1
 
     # -- e-mail display names and local parts --------------------------------------------
 

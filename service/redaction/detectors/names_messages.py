@@ -22,7 +22,7 @@ from service.redaction.detectors.name_lists import STOPWORDS
 _SPEAKER = re.compile(
     r"[ \t]*(?P<ts>\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*)?"
     r"(?P<label>[^\W\d_][^\W\d_'.\- ]{0,20}(?: [^\W\d_][^\W\d_'.\-]{0,20}){0,2})"
-    r"(?:[ \t]*\([^()\n]{1,30}\))?[ \t]*:[ \t]")
+    r"(?:[ \t]*\((?P<paren>(?:[^()\n]|\([^()\n]{0,8}\)){1,30})\))?[ \t]*:[ \t]")
 _HEADER = re.compile(r"(?:from|to|cc|bcc|reply-to|sender|de|von|an|para|da|a)[ \t]*:[ \t]*", re.IGNORECASE)
 _CUES = frozenset("dear hi hello hey ask call tell name contact customer patient tenant client mr mrs ms dr "
                   "signed regards thanks colleague friend cc attn".split())
@@ -71,7 +71,11 @@ class MessageContexts:
                 m = _SPEAKER.match(text, ls, i + 2)
                 if m is not None:
                     s, e = m.span("label")
-                    lines.append((s, e, low[s:e], m.group("ts") is not None))
+                    paren = m.group("paren")
+                    # a time stamp, or a phone number in brackets ("Ana (+34 600 11 22 33): ..."), marks a message
+                    mark = "ts" if m.group("ts") is not None else (
+                        "tel" if paren is not None and sum(c.isdigit() for c in paren) >= 6 else "")
+                    lines.append((s, e, low[s:e], mark))
             i = text.find(": ", i + 2)
         if not lines:
             return
@@ -80,7 +84,8 @@ class MessageContexts:
             counts[lab] = counts.get(lab, 0) + 1
         dialogue = len(lines) >= 3 and len(counts) >= 2
         # a dialogue whose speakers include a known name or a repeated label: every speaker is a person
-        named = dialogue and any(counts[lab] >= 2 or all(w in self.strong for w in lab.split()) for lab in counts)
+        known = any(all(w in self.strong for w in lab.split()) for lab in counts)
+        named = dialogue and (known or any(counts[lab] >= 2 for lab in counts))
         for s, e, lab, ts in lines:
             if not (ts or (dialogue and counts[lab] >= 2) or named):
                 continue
@@ -88,7 +93,11 @@ class MessageContexts:
             if any(not name_shaped(t) for t in toks):
                 continue
             words = lab.split()
-            if any(w not in self.strong and (self._plain_word(w) or w in self.common) for w in words) or (
+            # a phone number, or a time stamp among speakers with known names, lets a known name that is also
+            # a word speak ("Angel", "See"); a log's "[08:02] Retry:" has no such neighbour
+            word_ok = ts == "tel" or (ts == "ts" and known)
+            if any(w not in self.strong and (self._plain_word(w) or (w in self.common and not word_ok))
+                   for w in words) or (
                     len(lab) < 2 and not _uncased(lab[:1])):
                 continue  # "Date:", "Subject:", "Will:" are header keys or words before they are speakers
             add(s, e, 0.85)
