@@ -25,14 +25,18 @@ from __future__ import annotations
 
 import re
 
+from service.redaction.detectors.address_block import (
+    NOT_A_STREET, extend_after, find_corners, find_doubled, find_shaped, name_before_street,
+)
 from service.redaction.detectors.address_context import (
-    CA_PC, CUE_STREET, EU_PC, HOUSE_BEFORE, KEY_VALUE, KEY_WORDS, LINE_BEFORE_UNIT, MILITARY, STREET_CUE_WORDS, TAIL,
-    UK_PC, UNIT_FULL, VCARD_ADR, ZIP, address_cue_before, caps_before, unit_before, word_start,
+    CUE_STREET, HOUSE_BEFORE, KEY_VALUE, KEY_WORDS, LINE_BEFORE_UNIT, MILITARY, STREET_CUE_WORDS, TAIL, UNIT_FULL,
+    VCARD_ADR, ZIP, address_cue_before, caps_before, unit_before, word_start,
 )
 from service.redaction.detectors.address_data import (
-    COMPOUND_CONTEXT, COMPOUND_GATES, FR_TYPES, NUMBER_FIRST_WORDS, PARTICLES, POSTCODE_CUE_WORDS, POSTCODE_CUES,
+    COMPOUND_CONTEXT, COMPOUND_GATES, FR_TYPES, NUMBER_FIRST_WORDS, PARTICLES, POSTCODE_CUE_WORDS,
     STANDALONE_STEMS, STRONG_SUFFIXES, TYPE_FIRST_WORDS, US_STATES, WEAK_SUFFIXES,
 )
+from service.redaction.detectors.address_postcode import form_hits, postcode_cues
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 
 _ENTITY = "LOCATION"
@@ -81,16 +85,10 @@ _AFTER_STEM = re.compile(
 )
 _PO_BOX = re.compile(
     r"(?<![\w])(?i:p\.?[ \t]?o\.?[ \t]?box|post[ \t]office[ \t]box|postfach|apartado(?:[ \t]de[ \t]correos)?|"
-    r"casella[ \t]postale|caixa[ \t]postal|boite[ \t]postale|postbus)[ \t#:.]*\d{1,8}(?![\w])"
+    r"casella[ \t]postale|caixa[ \t]postal|boite[ \t]postale|postbus|postbox)[ \t#:.]*\d{1,8}(?![\w])"
 )
 
-_PC_CUE = re.compile(r"(?:" + POSTCODE_CUES + r")(?![a-z])")
-_PC_AFTER = re.compile(
-    r"(?P<sep>[\"' \t]{0,3}(?:is[ \t]+)?[:=#>(-]?[\"' \t]{0,3})(?P<pc>(?i:" + UK_PC + r"|" + CA_PC + r"|" + ZIP +
-    r"|\d{5}-\d{5}(?![\w-])|\d{3}-\d{4}(?![\w-])|\d{2}-\d{3}(?![\w-])|" + EU_PC +  # IR, JP, PL, EU
-    r"|\d{3,6}(?![\w])|[A-Z]\d{2}[ \t]?[A-Z\d]{4}(?![\w])))"  # any after a cue; IE eircode
-)
-_BOX_WORDS = frozenset("box postfach apartado postale postal postbus".split())
+_BOX_WORDS = frozenset("box postfach apartado postale postal postbus postbox".split())
 _MILITARY_WORDS = frozenset(("dpo", "fpo", "apo"))
 # A unit ("Apt. 856", "Suite 505") is an address on its own evidence: the street line written just before
 # it ("Keskiortentie 4 Apt. 856", "973 Ilichova 7\n Apt. 943") is taken whatever its street words.
@@ -108,23 +106,6 @@ _STRA_STEMS = ("strasse", "straat")
 _NUM_START = re.compile(r"(?<![\w$€£¥.,:/#+-])\d")
 _STARTS_TRIED = 6  # nearest house-number candidates tried per street word
 _WINDOW = 150  # longest number-first street line that ends at a street word (number + 4 words + spaces)
-
-
-def _form_hits(text: str, forms: list[str]) -> list[tuple[int, str]]:
-    """Sorted (position, lower-case word) of every whole-word occurrence of the written `forms` ("Street",
-    "STREET", "street"): searching the case a street word is written in skips the far commoner
-    lower-case ordinary words ("run", "light", "park") at C speed."""
-    hits = []
-    n = len(text)
-    for f in forms:
-        i = text.find(f)
-        while i >= 0:
-            j = i + len(f)
-            if (i == 0 or not text[i - 1].isalnum()) and (j == n or not text[j].isalnum()):
-                hits.append((i, f.lower()))
-            i = text.find(f, j)
-    hits.sort()
-    return hits
 
 
 def _forms(word: str) -> tuple[str, ...]:
@@ -151,7 +132,8 @@ class AddressRecognizer(Recognizer):
     def find(self, ctx: ScanContext) -> list[Candidate]:
         shape = ctx.shape
         if shape is not None and b"0" not in shape:
-            return []  # every form holds a digit (house number, postcode, box number)
+            # every form but a doubled street word or a corner holds a digit (house number, postcode, box)
+            return self._no_digit(ctx) if "street" in ctx.words or "corner" in ctx.words else []
         # one pass over the text's words against every gate word; each part then asks the small result
         hit = ctx.words & _GATE_WORDS
         out: list[Candidate] = []
@@ -170,9 +152,12 @@ class AddressRecognizer(Recognizer):
                 self._compound(ctx, gate, out)
         if not hit.isdisjoint(_BOX_WORDS):
             for m in _PO_BOX.finditer(text):
-                self._emit(ctx, m.start(), m.end(), 0.85, out, strong=True)
+                self._emit(ctx, m.start(), m.end(), 0.85, out, strong=True, house_before=True)
+        if shape is None or b"0 " in shape:
+            find_shaped(text, ctx.lower, lambda s, e: self._emit(ctx, s, e, 0.8, out, True, house_before=True))
+        out.extend(self._no_digit(ctx))
         if not hit.isdisjoint(POSTCODE_CUE_WORDS):
-            self._postcode_cues(ctx, hit, out)
+            postcode_cues(ctx.text, ctx.lower, hit, out)
         if not hit.isdisjoint(_MILITARY_WORDS):
             for m in MILITARY.finditer(text):
                 out.append((m.start(), m.end(), 0.85, _ENTITY))
@@ -205,6 +190,14 @@ class AddressRecognizer(Recognizer):
                         out.append((c, m.end(), 0.85, _ENTITY))
         return out
 
+    def _no_digit(self, ctx: ScanContext) -> list[Candidate]:
+        out: list[Candidate] = []
+        if "street" in ctx.words:
+            find_doubled(ctx.text, lambda s, e: self._emit(ctx, s, e, 0.8, out, True))
+        if "corner" in ctx.words:
+            find_corners(ctx.text, ctx.lower, out)
+        return out
+
     # -- street lines -----------------------------------------------------------------------
 
     def _emit(self, ctx: ScanContext, s: int, e: int, score: float, out: list[Candidate], strong: bool,
@@ -215,7 +208,10 @@ class AddressRecognizer(Recognizer):
         head = unit_before(text, s)
         if head < 0 and house_before:
             h = HOUSE_BEFORE.search(text, max(0, s - 8), s)
-            head = -1 if h is None else h.start()
+            if h is not None:
+                head = unit_before(text, h.start())  # "Apt. 874 3604 Rua Rio Prado 1721"
+                if head < 0:
+                    head = h.start()
         tail = TAIL.match(text, e)
         evidence = head >= 0 or tail.end() > e
         if not strong and not evidence:
@@ -232,6 +228,7 @@ class AddressRecognizer(Recognizer):
                 end -= 1
         while end > e and text[end - 1] in " \t,":
             end -= 1
+        end = extend_after(text, end)
         out.append((s, end, score, _ENTITY))
         return True
 
@@ -247,7 +244,7 @@ class AddressRecognizer(Recognizer):
             forms = low_forms  # no number before a capital anywhere: only lower-case lines ("221b baker street")
         starts: list[int] = []  # house-number starts seen so far, ascending
         scanned = 0
-        for p, w in _form_hits(text, forms):
+        for p, w in form_hits(text, forms):
             if p < 2 or text[p - 1] not in " \t":
                 continue
             heads = []
@@ -258,7 +255,7 @@ class AddressRecognizer(Recognizer):
                     heads.append(_NF_HEAD)
             elif w in _LOW_SUF:
                 heads.append(_NF_HEAD_LOW)
-            if not heads:
+            if not heads and w not in STRONG_SUFFIXES:
                 continue
             # number starts are listed once each: the ranges scanned never overlap
             lo = max(scanned, p - _WINDOW)
@@ -266,9 +263,12 @@ class AddressRecognizer(Recognizer):
                 starts.extend(m.start() for m in _NUM_START.finditer(text, lo, p))
                 scanned = p
             near = [n for n in starts[-_STARTS_TRIED:] if p - _WINDOW <= n < p]
-            for head in heads:
-                if self._street_before(ctx, near, p, w, head, out):
-                    break
+            if not any(self._street_before(ctx, near, p, w, head, out) for head in heads) and \
+                    w in STRONG_SUFFIXES:
+                # "Hokgatan 46 St.", "Gammelhavn 36 street", "Tratnik Rapids Street": a name before the word
+                s = name_before_street(text, near[-1] if near else -1, p, w)
+                if s >= 0:
+                    self._emit(ctx, s, _NF_POST.match(text, p + len(w)).end(), 0.8, out, True)
 
     def _street_before(self, ctx: ScanContext, near: list[int], p: int, w: str, head: re.Pattern[str],
                        out: list[Candidate]) -> bool:
@@ -330,20 +330,23 @@ class AddressRecognizer(Recognizer):
         text = ctx.text
         shape = ctx.shape  # on an ASCII text a digit is a "0" byte of the shape: a find instead of a regex search
         covered = 0
-        for i, w in _form_hits(ctx.lower, sorted(cues)):
+        for i, w in form_hits(ctx.lower, sorted(cues)):
             if i < covered or (_DIGIT.search(text, i, i + 120) is None if shape is None else
                                shape.find(b"0", i, i + 120) < 0):
                 continue
             m = CUE_STREET.match(text, i + len(w))
             if m is not None:
                 s = m.start("street")
+                first = text[s:m.end()].split(None, 2)
+                if first[0].lower() in NOT_A_STREET or (first[0].isdigit() and first[1].lower() in NOT_A_STREET):
+                    continue  # "meet in Room 101", "sent to 3 Windows 10 users"
                 if self._emit(ctx, s, m.end(), 0.8, out, True):
                     covered = m.end()
 
     def _before_units(self, ctx: ScanContext, out: list[Candidate]) -> None:
         text = ctx.text
         covered = 0
-        for i, _ in _form_hits(text, list(_UNIT_FORMS)):
+        for i, _ in form_hits(text, list(_UNIT_FORMS)):
             if i < covered:
                 continue
             u = UNIT_FULL.match(text, i)
@@ -363,7 +366,7 @@ class AddressRecognizer(Recognizer):
 
     def _key_values(self, ctx: ScanContext, keys: set[str], out: list[Candidate]) -> None:
         text, low = ctx.text, ctx.lower
-        for i, _ in _form_hits(low, sorted(keys)):
+        for i, _ in form_hits(low, sorted(keys)):
             m = KEY_VALUE.match(low, i)
             if m is None:
                 continue
@@ -371,25 +374,5 @@ class AddressRecognizer(Recognizer):
             v = text[s:e].rstrip(" ,\t\r")
             if " " in v and "//" not in v and any(c.isdigit() for c in v) and any(c.isalpha() for c in v):
                 out.append((s, s + len(v), 0.8, _ENTITY))
-
-    # -- postcodes --------------------------------------------------------------------------
-
-    def _postcode_cues(self, ctx: ScanContext, words: set[str], out: list[Candidate]) -> None:
-        low, text = ctx.lower, ctx.text
-        covered = 0
-        for i, _ in _form_hits(low, sorted(words & POSTCODE_CUE_WORDS)):
-            if i < covered:
-                continue
-            cue = _PC_CUE.match(low, i)
-            if cue is None:
-                continue
-            m = _PC_AFTER.match(text, cue.end())
-            if m is None:
-                continue
-            if cue.group() in ("cp", "cap", "cep") and ":" not in m.group("sep"):
-                continue
-            out.append((m.start("pc"), m.end("pc"), 0.85, _ENTITY))
-            covered = m.end()
-
 
 ADDRESS = AddressRecognizer()

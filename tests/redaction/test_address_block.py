@@ -1,0 +1,95 @@
+"""LOCATION: address blocks (street line, unit, place, region and postcode lines, junk prefixes), street lines
+known from their shape in an address context, corners and doubled street words; and the look-alikes kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.redaction.conftest import types_of
+
+
+def locations(engine, text: str) -> list[str]:
+    return [v for t, v in types_of(engine, text) if t == "LOCATION"]
+
+
+def covered(engine, text: str, value: str) -> bool:
+    """Every letter and digit of `value` (found in `text`) lies inside some finding."""
+    s = text.index(value)
+    spans = [(f.start, f.end) for f in engine.analyze(text)]
+    return all(any(a <= i < b for a, b in spans) for i in range(s, s + len(value)) if text[i].isalnum())
+
+
+@pytest.mark.parametrize("text, value", [
+    # Nordic: a house number, a street name with no street word and its own number, after "at"
+    ("Dinner is at 214 Bjarkargata 17 tonight.", "214 Bjarkargata 17"),
+    ("Send the parcel to 6120 Solbakkvegen 4B please", "6120 Solbakkvegen 4B"),
+    # Iberian, with an abbreviated street type and the city after a comma
+    ("The shop is at 3391 Ctra. Almansa 12, Albacete", "3391 Ctra. Almansa 12, Albacete"),
+    # Hungarian lower-case street words and a trailing dot
+    ("We moved to 77 Kossuth Lajos utca 9., Debrecen", "77 Kossuth Lajos utca 9., Debrecen"),
+    # Greek script
+    ("Η διεύθυνση: 4410 Οδός Ερμού 28", "4410 Οδός Ερμού 28"),
+    # a unit written before the house number, then a place, a region placeholder and a postcode line
+    ("Mr. Tomasz Wrona Apt. 12 5590 ul. Lipowa 3\nGdynia nan 81-311", "Apt. 12 5590 ul. Lipowa 3\nGdynia nan 81-311"),
+    # the street word after the number ("Vodnikova 14 St.") and a lower-case "street" after it
+    ("Parking is on Vodnikova 14 St. for now", "Vodnikova 14 St."),
+    ("The song names Kirkjuvegur 8 street in Selfoss.", "Kirkjuvegur 8 street"),
+])
+def test_shaped_streets_in_context(engine, text, value):
+    assert locations(engine, text) == [value]
+
+
+@pytest.mark.parametrize("text, parts", [
+    # a signature block behind a junk prefix: street, unit, city, country and postcode
+    (">> Ilse Maurer\n>> Brightfield GmbH\n>> 818 Kaivopuisto 23\n>> Suite 51\n>> TURKU\n>> Finland 20100",
+     ["818 Kaivopuisto 23", "Suite 51", "20100"]),
+    # a block without a unit: city, a region line, then "Country postcode"
+    ("Jana Kos\nPlumeria Ltd\n4471 Trubarjeva 19\nMaribor\n, MB\n Slovenia 2000\n(02) 555 0199 office\n",
+     ["4471 Trubarjeva 19", "Slovenia 2000"]),
+    # "City Region Postcode" with a Czech postcode in two groups
+    ("Apt. 9 7310 Nerudova 41\nBrno 2 JM 602 00", ["Apt. 9 7310 Nerudova 41", "602 00"]),
+    # an Argentine street, a unit and the city on one line
+    ("Please update my address to 901 Avenida Corrientes 1520 Apt. 4 Buenos Aires Argentina",
+     ["901 Avenida Corrientes 1520 Apt. 4 Buenos Aires"]),
+    # the street block of a form with indented lines, a numeric region and a postcode
+    ("Shipping address: Rosa Ortiz\n    2207 Calle Ocampo 88 Suite 3\n   Oaxaca\n    20\n    68000\n",
+     ["2207 Calle Ocampo 88 Suite 3", "68000"]),
+])
+def test_whole_block_is_covered(engine, text, parts):
+    for part in parts:
+        assert covered(engine, text, part), part
+
+
+def test_block_stops_at_contact_lines_and_blank_lines(engine):
+    text = "Lena Berg\n312 Strandvejen 40\nSuite 8\nAarhus\nDenmark 8000\nMobile: 555 0100\n\nSee you soon"
+    found = locations(engine, text)
+    assert found == ["312 Strandvejen 40\nSuite 8\nAarhus\nDenmark 8000"]
+
+
+def test_corner_of_two_streets(engine):
+    text = "Meet me at the corner of Ribeira Nova 12 and Travessa do Carmo tomorrow."
+    assert locations(engine, text) == ["the corner of Ribeira Nova 12 and Travessa do Carmo"]
+
+
+def test_street_name_that_holds_its_own_street_word(engine):
+    assert locations(engine, "They played on Ostrava Meadows Street all summer") == ["Ostrava Meadows Street"]
+
+
+@pytest.mark.parametrize("text", [
+    "Upgrade to Python 3 11 today.",
+    "It runs on 3 Windows 10 machines.",
+    "Meet in Room 101 at 10:30.",
+    "Read Chapter 3 and Chapter 4 first.",
+    "In 2014 Germany 7 Brazil 1 was the score.",
+    "The talk is at 10 March 2025 in Oslo.",
+    "Prices went to 300 Euros 20 cents.",
+    "Top picks: 5 Songs Of The 80s You Forgot",
+    "Version 2 Release 3 is out.",
+    "Set the limit to 512 MB 4 times.",
+    "We sold 40 Tickets 12 hours ago",
+    "Stocks fell on Wall Street today.",
+    "Flights from Oslo to Reykjavik, Iceland and on to Bergen, Norway.",
+    "Section 4\nTable 2\nFigure 3000",
+])
+def test_look_alikes_are_not_addresses(engine, text):
+    assert locations(engine, text) == []
