@@ -50,7 +50,7 @@ def test_placeholders_in_name_fields_are_no_people(engine, text):
 
 @pytest.mark.parametrize("text, name", [
     ("Ömer ((+90) 532 111 22 33): at the gate now", "Ömer"),
-    ("Rosalind (+1 415 555 0142): running ten minutes late", "Rosalind"),
+    ("Honey (+1 415 555 0142): running ten minutes late", "Honey"),
     ("[08:01] Ibrahim: doors open\n[08:03] Angel: on my way", "Angel"),
 ])
 def test_single_message_lines_name_their_sender(engine, text, name):

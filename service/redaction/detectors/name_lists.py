@@ -82,13 +82,16 @@ TITLES = frozenset("mr mrs ms miss mx dr prof sir madam dame lord lady herr frau
 # Context phrases and what they license for the words after them:
 #   title  - "Mr", "Dr": the next Title-case word(s), known or not
 #   label  - "Name:", "Patient", "Dear", "Hi": next 1-3 words that are names or not common words
-#   intro  - "my name is", "I'm": same, lower case allowed
+#   intro  - "my name is", "call me": same, lower case allowed
+#   self   - "I'm", "this is", "ich bin": same, but a lower-case word must be a known name ("ich bin müde",
+#            "I'm unterwegs" say how someone is, not who)
 #   signoff- "Regards," + line break: the name on the next line
 #   list   - "Attendees:", "CC:": every item of the list that follows
 #   weak   - "from", "to", "by": only a known first name
 CONTEXT_KINDS = {
-    **{p: "intro" for p in ("my name is", "my name's", "name is", "i am", "i'm", "call me", "this is", "it's",
-                            "je m'appelle", "me llamo", "ich bin", "ich heiße", "mi chiamo")},
+    **{p: "intro" for p in ("my name is", "my name's", "name is", "call me", "je m'appelle", "me llamo",
+                            "ich heiße", "mi chiamo")},
+    **{p: "self" for p in ("i am", "i'm", "this is", "it's", "ich bin")},
     **{p: "label" for p in (
         "full name", "first name", "last name", "given name", "family name", "surname", "user name",
         "contact name", "patient name", "customer name", "client name", "employee name", "applicant name",

@@ -31,7 +31,8 @@ from service.redaction.detectors.names_context import (  # noqa: F401 - the tabl
     PhraseContexts, _prev_token)
 from service.redaction.detectors.names_fields import _KEY_TRIGGERS, FieldContexts
 from service.redaction.detectors.names_messages import MessageContexts
-from service.redaction.detectors.names_filters import NOT_NAME_SUFFIX, drop_non_persons, merge_last_first
+from service.redaction.detectors.names_filters import (NOT_NAME_SUFFIX, drop_non_persons, language_hint,
+                                                       merge_last_first)
 
 _WORDS = re.compile(r"[a-z]+")
 _RIGHT = re.compile(r"(?:'s)?(?P<sep>[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
@@ -63,6 +64,7 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
             self.strong_last &= solo
         self.strong = self.strong_first | self.strong_last
         self.common = _read_words("common_words.txt") | STOPWORDS | not_names | TITLES | PARTICLES
+        self.plain = self.common - first - last  # common words that are no name of any list
         # Every word any word-set gate of `find` asks about: one C-level pass over the text's words
         # leaves a handful, and each gate then meets that handful instead of all the text's words.
         self.gate_words = self.strong | _CTX_TRIGGERS | _KEY_TRIGGERS
@@ -238,6 +240,7 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
         if not hits and not has_ctx and not runs and not at and not wide and not colons and not vcard:
             return []
         found: dict[tuple[int, int], float] = {}
+        lang = language_hint(words)
 
         def add(s: int, e: int, score: float) -> None:
             key = (s, e)
@@ -258,6 +261,10 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
                 score = 0.5 if case == "T" else 0.3
             elif case == "T" and w in self.common and _sentence_start(low, s):
                 score = 0.45  # "Ping fails from ...": a common word that opens a sentence needs more
+            elif case == "T" and lang and w not in self.strong_first and (lang == "de" or _sentence_start(low, s)):
+                score = 0.45  # German capitalises nouns ("Ich trinke Wasser"), others their sentence starts
+            elif case == "T" and _inner_capital(text, i, j):
+                score = 0.3  # "NaN", "JavaScript": a capital inside the word marks an identifier
             elif case == "T":
                 score = 0.65 if w in self.strong_first else 0.55
             elif case == "U":
@@ -265,10 +272,12 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
             else:
                 score = 0.35
             add(s, e, score)
-        for s, e, score, _core in runs:
+        for s, e, score, core in runs:
+            if lang and not (all if lang == "de" else any)(t in self.any_name for t in core):
+                continue  # "Gute Nacht", "Des Suprêmes Biens": capitals of a language that uses more of them
             add(s, e, score)
         if has_ctx:
-            self._phrase_spans(text, low, words, triggers, add)
+            self._phrase_spans(text, low, words, triggers, add, lang == "de")
         keys = gated & _KEY_TRIGGERS
         if keys:  # (each pass returns at once without its trigger; the call itself is what is saved)
             self._field_spans(text, low, keys, add)
@@ -296,11 +305,24 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
                     if w == "is":
                         prev = _prev_token(low, prev[0])
                         w = low[prev[0]:prev[1]] if prev is not None and not prev[2] else ""
-                    if w in _CTX_WORDS_BEFORE:
-                        found[(s, e)] = max(score, 0.75)
-        drop_non_persons(text, low, found)
+                    if w in _CTX_WORDS_BEFORE and (text[s].isupper() or w in _ADDRESS_WORDS):
+                        found[(s, e)] = max(score, 0.75)  # (not "son champ": French "son" is "his")
+        drop_non_persons(text, low, found, self.plain, self.first)
         merge_last_first(text, low, found, self.last, self.first)
         return [(s, e, sc, "PERSON") for (s, e), sc in found.items()]
+
+
+# the words before a name that speak to or of a person whatever the case of the name ("hi john")
+_ADDRESS_WORDS = frozenset("mr mrs ms miss dr prof dear hi hello hey named called".split())
+_NAME_PREFIXES = frozenset("mc mac de la le di da du van von o' d' al el".split())
+
+
+def _inner_capital(text: str, i: int, j: int) -> bool:
+    """A capital after the first letter that no name prefix explains ("NaN", but not "McAdams", "DeShawn")."""
+    for k in range(i + 1, j):
+        if text[k].isupper():
+            return text[i:k].lower() not in _NAME_PREFIXES and not text[i:j].isupper()
+    return False
 
 
 def _sentence_start(low: str, s: int) -> bool:

@@ -62,14 +62,22 @@ class PhraseContexts:
             return "U" if e - s > 1 and text[s:e].isupper() else "T"
         return "l"
 
-    def _phrase_spans(self, text: str, low: str, words: set[str], triggers: set[str], add) -> None:
+    def _phrase_spans(self, text: str, low: str, words: set[str], triggers: set[str], add,
+                      nouns_capitalised: bool = False) -> None:
         """add(start, end, score) for the name after every context phrase in the text (`triggers`:
-        `words & _CTX_TRIGGERS`)."""
+        `words & _CTX_TRIGGERS`). `nouns_capitalised`: the text is German, where a capital marks a noun."""
         for m, c in self._contexts(low, words, triggers):
-            if m.group("n1") in _STOP_AFTER or m.group("n1") in _CTX_TRIGGERS:
+            n1 = m.group("n1")
+            if n1 in _STOP_AFTER or n1 in _CTX_TRIGGERS:
                 continue  # rejected by _after_context, or a context phrase itself ("Email:\n\nDear X")
             kind = _CTX_KIND[c]
             sep = m.group("sep")
+            if kind == "self" and (n1 not in (self.first if nouns_capitalised else self.any_name)
+                                   or n1 in self.common) and (nouns_capitalised or not text[m.start("n1")].isupper()):
+                continue  # "ich bin müde", "Ich bin Tischler", "it's unterwegs": a state or a trade, not a name
+            if c == "name" and ("'" in sep or '"' in sep):
+                if ":" not in sep and "=" not in sep and n1 not in self.any_name:
+                    continue  # prose about an identifier: 'the variable name "LANG"', 'the built-in name "Ellipsis"'
             if "\n" in sep and kind not in ("signoff", "label", "list", "title", "noun"):
                 continue
             if "." in sep and kind != "title":
@@ -135,6 +143,8 @@ class PhraseContexts:
     def _after_context(self, text: str, low: str, ts: int, kind: str) -> tuple[int, int, float] | None:
         """Span of up to three name tokens starting at ts, as licensed by the context kind."""
         allow_lower = kind == "intro"
+        if kind == "self":
+            kind = "intro"  # (its first word was checked by _phrase_spans)
         if kind == "signoff":
             line = _signature_line(text, low, ts)
             if line is not None:
@@ -179,6 +189,7 @@ class PhraseContexts:
                 return None
         known = tok in self.any_name
         s, e, n = ts, te, 1
+        tok_s = ts  # start of the last token taken
         while n < 4:
             nm = _NEXT_TOKEN.match(low, e)
             if nm is None:
@@ -186,8 +197,8 @@ class PhraseContexts:
             ns, ne = nm.span(1)
             ntok = nm.group(1)
             ncase = self._cased(text, ns, ne)
-            if "." in low[e:ns] and not (e - s == 1):  # only "J. Smith" may cross a dot
-                break
+            if "." in low[e:ns] and not (e - tok_s == 1 and text[tok_s].isupper()):
+                break  # only an initial may cross a dot ("J. Smith", "Haide E. Arias")
             if ntok in PARTICLES and case != "l" and ncase != "U":
                 nm2 = _NEXT_TOKEN.match(low, ne)
                 if nm2 and nm2.group(1) in PARTICLES and self._cased(text, *nm2.span(1)) == ncase:
@@ -203,11 +214,19 @@ class PhraseContexts:
                 continue
             if ncase == "l" and case != "l":
                 break
+            if len(ntok) == 1 and case != "l":
+                nm2 = _NEXT_TOKEN.match(low, ne)  # a middle initial, with or without its dot ("Maika E van")
+                if nm2 is None or (self._cased(text, *nm2.span(1)) == "l" and nm2.group(1) not in PARTICLES):
+                    break
+                e = ne
+                tok_s = ns
+                continue
             if not self._name_token(ntok, ncase, allow_lower) or (
                     _mixed_case(text[ns:ne]) and ntok not in self.any_name):
                 break
             known = known or ntok in self.any_name
             e = ne
+            tok_s = ns
             n += 1
         if kind == "weak" and ((n < 2 and case != "T") or (weak_unknown and n < 2)):
             return None

@@ -24,8 +24,27 @@ county city highway hwy parkway terrace crescent mall stadium arena museum libra
 township village canyon building hotel hospital university college school cathedral memorial""".split())
 NOT_NAME_SUFFIX = _ORG_SUFFIX | _PLACE_SUFFIX  # a word that ends a firm's or a place's name, never a person's
 _PLACE_PREFIX = frozenset("mount mt lake fort port saint san santa cape glen lago rio isle".split())
-_LOCATIVE = frozenset("in near via".split())
+_TITLE_WORDS = frozenset("mr mrs ms miss dr prof".split())
+_LOCATIVE = frozenset("in near via en nach".split())  # (French/Spanish "en Virginie", German "nach Hause")
 _NEXT_WORD = re.compile(r"[ \t]*(&|[a-z]{1,32})")
+# Function words that only German writes (no English word, no name among them): a text with two of them is
+# German, where every noun is capitalised, so a capital is no sign of a name ("Ich trinke Wasser").
+_GERMAN = frozenset("""ich nicht und ist das ein eine einen einem einer wir sehr auch noch habe hast haben bitte
+keine kein mir dir mich dich sind wird heute gerade schon aber oder wie uns gern sie ihnen bist nach zum zur
+mein meine dein deine bin viel vielen""".split())
+# ... and French, Spanish, Italian ones: a text with two of them capitalises its sentence starts only.
+_ROMANCE = frozenset("""les une est sont avec pour dans pas nous vous elle ils qui que aux votre notre cette mais
+je il ne ces des los las unos unas muy para pero porque como esta este hay tiene algo es estoy soy tengo gli
+della sono questo""".split())
+
+
+def language_hint(words: set[str]) -> str:
+    """"de" for German text, "xx" for French, Spanish or Italian, "" otherwise (two function words each)."""
+    if len(words & _GERMAN) >= 2:
+        return "de"
+    if len(words & _ROMANCE) >= 2:
+        return "xx"
+    return ""
 
 
 def _word_after(low: str, e: int) -> tuple[str, int]:
@@ -46,7 +65,15 @@ def _word_before(low: str, s: int) -> tuple[str, int]:
     return low[j:i], j
 
 
-def drop_non_persons(text: str, low: str, found: dict[tuple[int, int], float]) -> None:
+def _title_before(low: str, s: int) -> bool:
+    """"Mrs." or "Dr" right before position s."""
+    b = max(0, s - 8)
+    return _word_before(low, b + len(low[b:s].rstrip(" \t.")))[0] in _TITLE_WORDS
+
+
+def drop_non_persons(text: str, low: str, found: dict[tuple[int, int], float], plain: frozenset[str],
+                     first: frozenset[str]) -> None:
+    """Drop findings with a non-person neighbour; `plain`: common words that are no known name."""
     drop = []
     for (s, e), score in found.items():
         span = low[s:e]
@@ -66,6 +93,11 @@ def drop_non_persons(text: str, low: str, found: dict[tuple[int, int], float]) -
                 continue
         if nxt and ns >= 0 and text[ns:ns + 1].isupper() and (nxt in _PLACE_SUFFIX or nxt in _ORG_SUFFIX):
             drop.append((s, e))  # "Baker Street", "Harrison Hospital", "Baxter Ltd"
+            continue
+        if (nxt in plain and score < 0.9 and text[ns].isupper() and text[ns + 1:ns + 2].islower()
+                and low[ns + len(nxt):ns + len(nxt) + 1] not in (":", "'") and (score < 0.85 or not (
+                    head in first or _title_before(low, s)))):
+            drop.append((s, e))  # "Glasgow Haskell Compiler", "Harvey Mudd College": a title goes on
             continue
         if single and ((nxt == "&" and _word_after(low, ns + 1)[0] == span)
                        or (prev == "&" and _word_before(low, ps)[0] == span)):
