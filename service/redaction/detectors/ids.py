@@ -132,6 +132,8 @@ _VALUES["ID_FIELD"] = _VALUES["TAX_OR_SSN"] + (
     _Value("IN_AADHAAR", re.compile(r"[2-9]\d{3}[ \-]?\d{4}[ \-]?\d{4}"), bool, 0.6, True),
     _Value("US_PASSPORT", re.compile(r"[A-Za-z]\d{8}|\d{9}"), bool, 0.6),
     _Value("US_DRIVER_LICENSE", _VALUES["US_DRIVER_LICENSE"][0].pattern, _licence_ok, 0.55, compact=False),
+    # a NINO's layout in capitals ("id_number": "ZZ 028332 T"): the UK's national id, whatever its prefix
+    _Value("UK_NINO", re.compile(r"[A-Z]{2}[ \-]?\d{2}[ \-]?\d{2}[ \-]?\d{2}[ \-]?[A-Z]"), bool, 0.6, lead_word=True),
 )
 # `id_number`, `ID no.`, `idNr`: "id" alone is too common a word to be a head, so this key has a gate
 # of its own (the word set holds "id" and one of the number words) and is found by one literal-first scan
@@ -342,7 +344,7 @@ class NationalIdRecognizer(Recognizer):
     def _value_after(text: str, pos: int, values: tuple[_Value, ...], strong: bool) -> Candidate | None:
         limit = min(len(text), pos + _WALK)
         fillers = tries = 0
-        lead_word = values[0].lead_word
+        lead = tuple(v for v in values if v.lead_word)  # values that start with a word of letters
         while pos < limit:
             m = _TOKEN.match(text, pos)
             if m is None:
@@ -353,8 +355,8 @@ class NationalIdRecognizer(Recognizer):
                 continue
             start = m.start() + len(tok) - len(tok.lstrip(".-_/"))
             word = not any(c in _D for c in tok)
-            if word and lead_word:  # (before the filler test: "DE 12 34 56 A" is a NINO, "de" a filler word)
-                hit = _value_at(text, start, values, strong)
+            if word and lead:  # (before the filler test: "DE 12 34 56 A" is a NINO, "de" a filler word)
+                hit = _value_at(text, start, lead, strong)
                 if hit is not None:
                     return hit
             core = tok.strip(".-_/").lower()

@@ -165,11 +165,13 @@ class DigitRunRecognizer(Recognizer):
         # boundary[k]: the separator after group k is a plausible value boundary
         boundary = [k == count - 1 or seps[k] == "\n" or (k > 0 and seps[k] != seps[k - 1])
                     or (k + 1 < count - 1 and seps[k] != seps[k + 1]) for k in range(count)]
+        i = 0
         if Before(ctx, s).negative():
-            return  # numbers after "order", "ISBN", "ms": none of them personal
+            # numbers after "order", "ISBN", "ms": none of them personal, up to the end of that line (the
+            # next line is a field of its own: "PO 4414\n(96) 829-325 office")
+            i = next((k + 1 for k in range(count - 1) if seps[k] == "\n"), count)
         budget = 8 + sum(k > 1 for k in sizes)  # single digits ("1 2-3.4 5") earn no extra tries
         claimed = -1  # the last group of the last value found
-        i = 0
         while i < count and budget > 0:
             if dead[i]:
                 i += 1

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 
 from service.redaction.detectors.base import ScanContext
-from service.redaction.detectors.numbers_context import CARD_CTX, Before, phone_cue_after
-from service.redaction.detectors.numbers_phone import NONDIGIT, groups_of, nanp_shaped, phone_ok
+from service.redaction.detectors.numbers_context import CARD_CTX, Before, phone_cue_after, sender_label
+from service.redaction.detectors.numbers_phone import (NONDIGIT, date_shaped, groups_of, nanp_shaped, phone_ok,
+                                                       phone_shaped)
 from service.redaction.detectors.validators import card_issuer, luhn_ok, ssn_ok
 
 _DATE_RE = re.compile(
@@ -24,6 +25,9 @@ _DATE_RE = re.compile(
 _SSN_SHAPE = re.compile(r"^\d{3}([- .])\d{2}\1\d{4}$")
 _DECIMAL = re.compile(r"^\d{1,3}\.\d{5,}$")  # 3.14159265358979: a decimal, not an id
 _COUNTING = "01234567890"
+_YEARS = re.compile(r"^(?:19|20)\d\d[ \t]?[-/–][ \t]?(?:19|20)\d\d$")  # 1990-2004: a span of years
+_LINE_BREAK = re.compile(r"=?\r?\n")
+_CURRENCY = frozenset("$€£¥₹₽¢")
 _NOT_ASCII_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
 _IPV4_SHAPE = re.compile(
     r"^\(?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})(?:/\d{1,2})?\)?$"
@@ -95,6 +99,23 @@ def glued_ext(text: str, end: int) -> bool:
     return _EXT_GLUED.match(text, end) is not None
 
 
+def _after_currency(text: str, start: int) -> bool:
+    """'$ 1 299 000', '€1 250 000': an amount, not a number anyone dials."""
+    return any(c in _CURRENCY for c in text[max(0, start - 2):start])
+
+
+def short_phone(raw: str, digits: str, ctx: ScanContext, start: int, before: Before | None) -> tuple[float, str] | None:
+    """Six digits grouped ('85 99 60', '476-970') right after a phone label ('Phone:', 'Mobile:', 'call me
+    at'): a local number. Nowhere else: six digits are times, dates, codes and amounts."""
+    if raw.isdigit() or raw[0] in "+(" or not phone_shaped(raw, digits):
+        return None
+    if before is None:
+        before = Before(ctx, start)
+    if not before.label() or before.loose_veto() or _after_currency(ctx.text, start):
+        return None
+    return 0.75, "PHONE_NUMBER"
+
+
 def _card(digits: str, n: int, raw: str, ctx: ScanContext, start: int, segment: bool) -> bool:
     if n < 12 or not luhn_ok(digits) or len(set(digits)) < 2:
         return False
@@ -123,7 +144,7 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
         digits = NONDIGIT.sub("", raw)
     n = len(digits)
     if n < 7 or n > 19:
-        return None
+        return short_phone(raw, digits, ctx, start, before) if n == 6 and not segment else None
     if n >= 12 and _card(digits, n, raw, ctx, start, segment):
         if not _DECIMAL.match(raw):
             return 0.95, "CREDIT_CARD"
@@ -138,7 +159,12 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
             return 0.85, "US_SSN"
     if len(set(digits)) < 3:
         return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
-    if _is_versionish(raw) or _DATE_RE.match(raw) or _DECIMAL.match(raw):
+    if _DATE_RE.match(raw) or _DECIMAL.match(raw) or _YEARS.match(raw):
+        return None
+    # dotted like a version ("1.2.3.4"): a phone only when nine digits or more, in groups of two or
+    # more, follow a phone cue ("mobile: 01.880.8487", a '•'-separated number in the folded view)
+    dotted = _is_versionish(raw)
+    if dotted and (segment or n < 9 or min(groups_of(raw)) < 2):
         return None
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
     if before is None:
@@ -147,7 +173,10 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
         return None  # (checked before the phone context, which cannot change this outcome)
     if end is None:
         end = start + len(raw)
-    has_context = before.phone() or phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end
+    has_context = before.phone() or phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or \
+        sender_label(ctx, start, end)
+    if dotted and not has_context:
+        return None
     g = groups_of(raw)
     spaced_out = len(g) > 3 and max(g) <= 2  # "4 1 5 5 5 5 2 6 7 1": deliberate obfuscation
     if not intl:
@@ -164,7 +193,16 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
                 return None
     if len(g) > 1 and min(g) > 1 and all(part in _COUNTING for part in NONDIGIT.split(raw) if part):
         return None  # "01 012 0123", "123-456-7890": counting, a placeholder
-    if not phone_ok(raw, digits, has_context, spaced_out, lenient=has_context and "\n" not in raw):
+    whole = not segment
+    if not intl and (before.loose_veto() or _after_currency(ctx.text, start) or date_shaped(raw)):
+        return None  # an account, a code, an amount, a date written with blanks ("2025 03 14")
+    # a line break inside the value ends the leniency (a CSV's '...,09767\n8733,...' is two fields), unless
+    # quotes hold both sides: a cell wrapped inside its quotes ('"+354 0\r\n66 7133"') is still one value
+    one_value = "\n" not in raw
+    if not one_value and start > 0 and ctx.text[start - 1] in "\"'" and ctx.text[end:end + 1] == ctx.text[start - 1] \
+            and ctx.text[start - 1] not in raw:
+        raw, one_value = _LINE_BREAK.sub("", raw), True  # read unwrapped
+    if not phone_ok(raw, digits, has_context, spaced_out, lenient=has_context and one_value, whole=whole):
         return None
     formatted = not raw.lstrip("+").isdigit()
     score = 0.4 + (0.25 if formatted else 0.0) + (0.3 if intl else 0.0) + (0.3 if has_context else 0.0)

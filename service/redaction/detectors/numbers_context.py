@@ -20,8 +20,23 @@ PHONE_CONTEXT = (
     "telephone", "telefono", "handy", "portable", "movil", "landline", "hotline", "voicemail", "signal",
     "phones", "ph", "mob", "cellphone", "office", "home", "work", "direct", "switchboard",
     "extension", "ext", "contacts", "callback", "teléfono", "téléphone", "rufnummer", "telefone",
+    "answering", "answer", "message", "messages", "messaged", "texted", "texting", "texts", "calls", "called",
+    "calling", "unreachable", "reachable", "pager", "viber", "telegram", "imessage", "tél", "telf", "celular",
+    "cellulare", "mobil", "mobiel", "gsm", "ring me", "text me at", "your number", "a number",
 )
+# the word right before a number that makes it a phone even with six digits ("Phone: 85 99 60"), or the
+# last word of a phrase that asks for one ("call me at", "reach us on", "not answering at")
+_LABELS = frozenset("phone telephone tel tél telf mobile mob cell cellphone fax whatsapp handy telefon telefono "
+                    "teléfono téléphone telefone rufnummer mobil celular gsm landline hotline".split())
+_LABEL_TAIL = frozenset("at on to is number no nr".split())
+_CALLS = frozenset("call ring reach dial text answering phone number calling".split())
+# the last word before a number that a phone reading of its layout alone must not follow: an amount,
+# a code, an account, an id ("phone no" stays a phone)
+_LOOSE_NEG = frozenset("account acct code pin otp zip postcode postal amount price cost balance iban routing sort "
+                       "swift bic".split())
+_AFTER_PHONE_OK = frozenset("no nr num id".split())  # (a phone's only after a phone word: "phone no")
 SSN_CONTEXT = ("ssn", "social security", "social sec", "soc sec", "ss#", "ss #", "tin", "taxpayer")
+_HAS_DIGIT = re.compile(r"[0-9]")
 _WORD = re.compile(r"(?<![a-z0-9_])[a-z]+(?![a-z0-9_])")  # whole words only: "call000" is no "call"
 # words that name a phone only when they stand right before it ("office: 415 ...", "home 020 ..."):
 # elsewhere in the window they are ordinary prose
@@ -61,6 +76,21 @@ def phone_cue_after(ctx: ScanContext, end: int) -> bool:
     return word_len > 1 or _AFTER_LETTER.match(tail) is not None
 
 
+def sender_label(ctx: ScanContext, start: int, end: int) -> bool:
+    """A number in brackets after a name and before a colon, the sender of a text message or a chat line
+    ("Ana (0612 345 678): on my way")."""
+    text = ctx.text
+    if text[start:start + 1] != "(" or text[end - 1:end] != ")" or text[end:end + 1] != ":":
+        return False
+    k = start - 1
+    if k >= 0 and text[k] == "(":
+        k -= 1  # "Ana ((06) 1234 5678):", a number that brings its own brackets
+    blank = k
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k >= 0 and text[k].isalpha() and k < blank
+
+
 class Before:
     """Words just before a value, computed once per candidate (sets, not regex scans); the word set is
     built only when a phone or SSN context test asks for it."""
@@ -85,7 +115,12 @@ class Before:
             toks.append("")
         self.text = " ".join(toks)
         self._words: set[str] | None = None
-        tail = _WORD.findall(" ".join(toks[-3:]))
+        near = toks[-3:]
+        for k in range(len(near) - 1, -1, -1):
+            if _HAS_DIGIT.search(near[k]):
+                near = near[k + 1:]  # words before another number are that number's ("PO 4410\n(62) 917-403")
+                break
+        tail = _WORD.findall(" ".join(near))
         self.last = tail[-2:]
 
     @property
@@ -98,6 +133,34 @@ class Before:
         if not self.words.isdisjoint(_PHONE_WORDS) or any(p in self.text for p in _PHONE_PHRASES):
             return True
         return bool(self.last) and self.last[-1] in _NEAR_ONLY and self.text.rstrip(" \t:=.#")[-1:].isalpha()
+
+    def label(self) -> bool:
+        """A phone label right before the value ("Phone:", "mobile -"), or a phrase asking for one ending
+        there ("call me at", "not answering at", "my number is")."""
+        last = self.last
+        if not last or not self.text.rstrip(" \t:=.#-")[-1:].isalpha():
+            return False
+        if last[-1] in _LABELS:
+            return True
+        if last[-1] not in _LABEL_TAIL:
+            return False
+        near = _WORD.findall(" ".join(self.text.split()[-4:]))
+        return not _CALLS.isdisjoint(near[:-1])
+
+    def loose_veto(self) -> bool:
+        """The last word names something else ("account 476 6970", "code", "amount", "id: ...", "#"); after
+        a phone word "no", "nr" and "#" stay a phone's ("phone no. 0207 ...", "Tel #: ...")."""
+        last = self.last
+        phone_before = bool(last) and (last[-1] in _PHONE_WORDS or last[-1] in _LABELS)
+        if self.text.rstrip(" \t:=").endswith("#"):
+            return not phone_before
+        if not last:
+            return False
+        if last[-1] in _AFTER_PHONE_OK:
+            return len(last) < 2 or (last[-2] not in _PHONE_WORDS and last[-2] not in _LABELS)
+        if last[-1] == "code" and len(last) > 1 and last[-2] in ("area", "dial", "dialling", "dialing", "country"):
+            return False
+        return last[-1] in _LOOSE_NEG or last[-1] in NEG_WORDS
 
     def ssn(self) -> bool:
         return not self.words.isdisjoint(_SSN_WORDS) or any(p in self.text for p in _SSN_PHRASES)

@@ -129,6 +129,60 @@ def intl_plausible(digits: str) -> bool:
     return len(rest) in _CC_LEN.get(cc, ())
 
 
+def intl_loose(digits: str, lenient: bool) -> bool:
+    """'+' + digits that fail the numbering plan: a known calling code and, in a phone context, a national
+    part of 6 to 13 digits (E.164 allows 15 in all); without one, a national part whose length that
+    country's numbers can have, read with or without a leading 0 ('+354 079 2151', '+90 012 307 91 02'),
+    or of 8 to 12 digits. The '+' is itself a cue; a generator, a typo or a new range does not make the
+    number any less personal."""
+    got = _split_cc(digits)
+    if got is None or len(digits) > 15:
+        return False
+    cc, rest = got
+    if cc == 1 or len(set(rest)) < 3:
+        return False  # (NANP numbers have one layout, which intl_plausible knows: "+1 123 ..." is none)
+    if lenient:
+        return 6 <= len(rest) <= 13
+    lengths = _CC_LEN.get(cc, ())
+    return len(rest) in lengths or (rest[:1] == "0" and len(rest) - 1 in lengths) or 8 <= len(rest) <= 12
+
+
+def _year(g: str) -> bool:
+    return len(g) == 4 and g[:2] in ("19", "20")
+
+
+def date_shaped(raw: str) -> bool:
+    """A date in any separators: year, month, day or day, month, year ('2025 03 14', '14 03 2025')."""
+    parts = [p for p in NONDIGIT.split(raw) if p]
+    if len(parts) != 3:
+        return False
+    a, b, c = parts
+    if _year(a) and len(b) <= 2 and len(c) <= 2:
+        return 1 <= int(b) <= 12 and 1 <= int(c) <= 31
+    if _year(c) and len(a) <= 2 and len(b) <= 2:
+        return 1 <= int(a) <= 31 and 1 <= int(b) <= 31 and min(int(a), int(b)) <= 12
+    return False
+
+
+def phone_shaped(raw: str, digits: str) -> bool:
+    """Laid out like a phone number, for a run in a phone context whose numbering plan does not know it:
+    6 to 15 digits in at most six groups ('476 6970', '51-30-20-57', '(96) 829-325', '00 6994766',
+    '(00898) 0980581'), a single digit only as the first group ('1-', a trunk '0 '); not a date or a year
+    range ('2024 01 15', '1990-2004'), not a decimal or a price ('1299.00'), not one digit repeated."""
+    parts = [p for p in NONDIGIT.split(raw) if p]
+    n = len(digits)
+    if not 6 <= n <= 15 or len(parts) > 6 or len(set(digits)) < 3:
+        return False
+    sizes = [len(p) for p in parts]
+    if 1 in sizes[1:] or (len(parts) > 1 and max(sizes) > 8) or (len(parts) == 1 and n > 12):
+        return False
+    if date_shaped(raw):
+        return False
+    if len(parts) == 2 and (_year(parts[0]) and _year(parts[1]) or ("." in raw or "," in raw) and sizes[1] <= 2):
+        return False  # 1990-2004, 1299.00
+    return True
+
+
 def _national_num(digits: str, region: str):
     """PhoneNumber for a national-format number, built directly where the trunk prefix is a plain 0."""
     cc = phonenumbers.country_code_for_region(region)
@@ -145,10 +199,13 @@ def _drop_trunk(raw: str) -> str:
     return raw[:i] + raw[i + 3:] if i > 0 else raw
 
 
-def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool, lenient: bool = False) -> bool:
+def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool, lenient: bool = False,
+             whole: bool = False) -> bool:
     """Validity (always enough) or, when `lenient` (a phone cue and no line break inside the value: a
     CSV's "...,09767\n8733,..." under a "phone" header is two fields), plausibility (see the module
-    docstring). `has_context` alone relaxes only the grouping of valid numbers."""
+    docstring). `has_context` alone relaxes only the grouping of valid numbers. A `whole` run (not a part
+    cut from a longer one) may also pass on its layout alone: intl_loose, or in a phone context
+    phone_shaped."""
     try:
         if raw.lstrip("( \t").startswith("+") or (digits.startswith("00") and len(digits) > 9):
             if "(0)" in raw:
@@ -160,7 +217,14 @@ def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool, lenient
                 return True
             # a '+', a known calling code and a possible length: a phone-shaped number (the '+' is itself
             # a cue); without another cue it must be written cleanly and hold nine digits or more
-            return "\n" not in raw and intl_plausible(d) and (lenient or len(d) >= 9)
+            if "\n" in raw:
+                return False
+            if intl_plausible(d) and (lenient or len(d) >= 9):
+                return True
+            if whole and raw.lstrip("( \t").startswith("+"):
+                return intl_loose(d, lenient) and (lenient or len(d) >= 9)
+            # '00' then digits that are no international number: in a phone context, read by its layout
+            return lenient and whole and phone_shaped(raw, digits)
         g = groups_of(raw)
         n = len(digits)
         if lenient and n in (10, 11) and digits[n - 10] in US_DIGIT and (n == 10 or digits[0] == "1") and (
@@ -184,9 +248,8 @@ def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool, lenient
             if g == groups_of(phonenumbers.format_number(num, _F.NATIONAL)):
                 return True
         if has_context:
-            if not digits.startswith("0"):
-                # "phone: 4930120796" - an international number written without its '+'
-                return intl_valid(digits)
+            if not digits.startswith("0") and intl_valid(digits):
+                return True  # "phone: 4930120796" - an international number written without its '+'
     except (phonenumbers.NumberParseException, ValueError):
-        return False
-    return False
+        pass  # ("00 6994766" read in a region: no number there, but perhaps one by its layout)
+    return lenient and whole and phone_shaped(raw, digits)
