@@ -94,6 +94,27 @@ class RedactionTimeout(ServiceUnavailable):
                          headers={"Retry-After": "1"})
 
 
+def problem_openapi(description: str, error_code: str, *, retry_after: bool = False) -> dict[str, Any]:
+    """An OpenAPI response entry whose body is the problem document this module sends (`error_code` set)."""
+    entry: dict[str, Any] = {"description": description, "content": {PROBLEM_JSON: {"schema": {
+        "type": "object", "required": ["type", "title", "status", "detail", "error"],
+        "properties": {"type": {"type": "string", "format": "uri"}, "title": {"type": "string"},
+                       "status": {"type": "integer"}, "detail": {"type": "string"},
+                       "error": {"type": "string", "examples": [error_code]},
+                       "request_id": {"type": ["string", "null"]}}}}}}
+    if retry_after:
+        entry["headers"] = {"Retry-After": {"description": "Seconds to wait before retrying",
+                                            "schema": {"type": "integer"}}}
+    return entry
+
+
+# Every route that redacts: a text that cannot be redacted within the deadline is refused, never passed on.
+REDACTION_TIMEOUT_RESPONSE: dict[int | str, dict[str, Any]] = {503: problem_openapi(
+    "`redaction_timeout`: the text could not be redacted within GATEWAY_REDACTION_TIMEOUT_SECONDS; nothing "
+    "of it is in the answer and nothing was passed on unredacted (other 503 codes: a dependency is unavailable)",
+    RedactionTimeout.error, retry_after=True)}
+
+
 class UpstreamTimeout(GatewayError):
     status_code, error, title = 504, "upstream_timeout", "Gateway Timeout"
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import Request
 from starlette.responses import Response, StreamingResponse
 
-from service.errors import UpstreamFailed, UpstreamTimeout
+from service.errors import REDACTION_TIMEOUT_RESPONSE, UpstreamFailed, UpstreamTimeout
 from service.kit.text import dumps_utf8
 from service.observability import metrics
 from service.prediction import service as prediction_service
@@ -54,7 +54,13 @@ def _observe_redactions(outcome: prediction_service.Outcome) -> None:
 
 
 UPSTREAM_ERRORS = {502: {"description": "The model server failed"}, 504: {"description": "The model server timed out"},
-                   422: {"description": "Invalid request, or input blocked by the client's PII policy"}}
+                   422: {"description": "Invalid request, or input blocked by the client's PII policy"},
+                   **REDACTION_TIMEOUT_RESPONSE}
+STREAM_ERROR = (
+    "With `stream: true` the answer is `text/event-stream` in OpenAI's format. When the model's output cannot be "
+    "redacted within the deadline in the middle of a stream, the stream ends with one error event in OpenAI's "
+    'streaming error shape instead of `data: [DONE]`: `data: {"error": {"message": "...", "type": "server_error", '
+    '"param": null, "code": "redaction_timeout"}}`; the text that could not be redacted is never sent.')
 
 
 @router.post("/v1/predict", operation_id="predict", responses=UPSTREAM_ERRORS, response_model=PredictResponse,
@@ -81,7 +87,8 @@ async def list_models(request: Request, principal: ModelsRead) -> ModelList:
 
 
 @router.post("/v1/chat/completions", operation_id="create_chat_completion", responses=UPSTREAM_ERRORS,
-             summary="OpenAI-compatible chat completion (streaming included) with PII kept from the model")
+             summary="OpenAI-compatible chat completion (streaming included) with PII kept from the model",
+             description=STREAM_ERROR)
 async def create_chat_completion(body: ChatCompletionRequest, request: Request,
                                  principal: PredictionInvoke) -> Response:
     rt = request.app.state.prediction

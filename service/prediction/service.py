@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.auth.principal import Principal
-from service.errors import BadRequest, NotFound, PayloadTooLarge, Unprocessable
+from service.errors import BadRequest, GatewayError, NotFound, PayloadTooLarge, Unprocessable
 from service.kit.text import dumps_utf8
 from service.prediction.client import UpstreamClient
 from service.prediction.local import LocalModel
@@ -290,6 +290,12 @@ async def chat(rt: PredictionRuntime, ctx: ChatContext) -> tuple[dict[str, Any],
     return data, outcome
 
 
+def stream_error(exc: GatewayError) -> dict[str, Any]:
+    """The event that ends a stream on an error: OpenAI's streaming error shape, our fixed texts only."""
+    kind = "server_error" if exc.status_code >= 500 else "invalid_request_error"
+    return {"error": {"message": exc.detail, "type": kind, "param": None, "code": exc.error}}
+
+
 async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usage: bool
                            ) -> tuple[AsyncIterator[bytes], Outcome]:
     """Open the upstream stream (errors surface here, before any byte is sent) and return the
@@ -390,6 +396,10 @@ async def open_chat_stream(rt: PredictionRuntime, ctx: ChatContext, include_usag
             outcome.redacted_output = {"choices": [
                 {"index": c, "content": f.redacted_text(c) if f else "".join(passthrough[c])} for c in choices]}
             yield b"data: [DONE]\n\n"
+        except redaction_service.RedactionTimeout as exc:
+            # Model output that could not be redacted in time is never sent: the stream ends here with
+            # OpenAI's streaming error event (no [DONE]; the record notes an interrupted stream).
+            yield sse(stream_error(exc))
         finally:
             await stack.aclose()
             await rt.settle(ctx.reservation, outcome.usage,

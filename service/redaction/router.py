@@ -9,7 +9,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from service.auth.principal import Principal
-from service.errors import PayloadTooLarge, ServiceUnavailable, Unprocessable
+from service.errors import REDACTION_TIMEOUT_RESPONSE, PayloadTooLarge, ServiceUnavailable, Unprocessable
 from service.kit.text import dumps_utf8
 from service.observability import metrics
 from service.records import service as records_service
@@ -62,7 +62,7 @@ def _json(body: dict[str, Any]) -> Response:
 
 
 @router.post("/v1/redact", operation_id="redact_text", response_model=RedactResponse,
-             summary="Find and redact personal data in a text")
+             responses=REDACTION_TIMEOUT_RESPONSE, summary="Find and redact personal data in a text")
 async def redact_text(body: RedactRequest, request: Request, principal: RedactionInvoke) -> Response:
     async with records_service.record_request(request.app.state, principal, route="/v1/redact", model=None,
                                               started=time.perf_counter()) as rec:
@@ -73,7 +73,7 @@ async def redact_text(body: RedactRequest, request: Request, principal: Redactio
 
 
 @router.post("/v1/redact/batch", operation_id="redact_batch", response_model=RedactBatchResponse,
-             summary="Redact many texts in one call")
+             responses=REDACTION_TIMEOUT_RESPONSE, summary="Redact many texts in one call")
 async def redact_batch(body: RedactBatchRequest, request: Request, principal: RedactionInvoke) -> Response:
     if sum(len(i.text) for i in body.items) > request.app.state.settings.max_text_chars:
         raise PayloadTooLarge("The texts exceed the configured maximum size in total.")

@@ -14,8 +14,10 @@ from service.redaction import service as redaction_service
 from service.redaction.engine import OperatorError, OperatorKeys, OperatorSpec, Vault, decrypt_text
 from service.redaction.offload import OffloadPool
 from tests.fixtures.principals import bearer, get_token, make_client
+from tests.redaction.offload_hold import hold_workers, release, until_received
 
 PSEUDO = OperatorSpec(type="pseudonymize")
+HOLD = "[[held-by-the-test]] "  # a text holding this waits in the worker until the test releases it
 VALUES = ["Oluwaseun Adeyemi", "k.moreau@example.net", "+44 20 7946 0958", "4111 1111 1111 1111",
           "DE89 3704 0044 0532 0130 00", "ghp_R8mX2kQ9vL4nT7wZ1bY6cH3jF5dS0aE2uP8o", "536-22-8470"]
 PARTS = ["Dear Oluwaseun Adeyemi, ", "write to k.moreau@example.net ", "or call +44 20 7946 0958; ",
@@ -103,12 +105,14 @@ async def test_an_operator_error_in_the_worker_is_an_operator_error(pool) -> Non
     assert (await redaction_service.redact(_NotHere(), "x" * 2_000 + " a@example.org", pool=pool)).items
 
 
-async def test_a_missed_deadline_raises_and_the_pool_recovers(engine) -> None:
-    slow = OffloadPool(None, workers=1, timeout=0.2, threshold=1000)
+async def test_a_missed_deadline_raises_and_the_pool_recovers(engine, monkeypatch, tmp_path) -> None:
+    hold_workers(monkeypatch, tmp_path, HOLD)  # a marked text is never answered: only the deadline ends it
+    slow = OffloadPool(None, workers=1, timeout=1.0, threshold=1000)
     try:
         assert (await slow.redact("warm " * 300, None, (), None, None, None)).text  # worker started
         with pytest.raises(RedactionTimeout):
-            await slow.redact(dense(500_000), None, (), None, None, None)  # about a second of work
+            await slow.redact(HOLD + dense(5_000), None, (), None, None, None)
+        assert (tmp_path / "received").exists()  # it was the worker's deadline, not the wait for a worker
         text = dense(3_000, seed=6)
         assert (await slow.redact(text, None, (), None, None, None)).text == engine.redact(text).text
     finally:
@@ -123,15 +127,18 @@ async def _redactor(start_app, make_settings, sqlite_url, **settings):
     return running
 
 
-async def test_past_the_deadline_a_request_is_a_503_problem_without_its_text(start_app, make_settings,
-                                                                            sqlite_url) -> None:
-    r = await _redactor(start_app, make_settings, sqlite_url, redaction_timeout_seconds=0.2)
-    text = dense(500_000)
+async def test_past_the_deadline_a_request_is_a_503_problem_without_its_text(start_app, make_settings, sqlite_url,
+                                                                            monkeypatch, tmp_path) -> None:
+    hold_workers(monkeypatch, tmp_path, HOLD)
+    r = await _redactor(start_app, make_settings, sqlite_url, redaction_timeout_seconds=1.0)
+    text = HOLD + dense(20_000)
     response = await r.client.post("/v1/redact", headers=bearer(r.token), json={"text": text})
+    assert (tmp_path / "received").exists()
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
-    assert body["error"] == "redaction_timeout"
+    assert body["error"] == "redaction_timeout" and body["status"] == 503
+    assert response.headers["retry-after"] == "1"
     assert all(value not in response.text for value in VALUES) and "weather" not in response.text
     small = dense(3_000, seed=7)
     again = await r.client.post("/v1/redact", headers=bearer(r.token), json={"text": small})
@@ -139,13 +146,19 @@ async def test_past_the_deadline_a_request_is_a_503_problem_without_its_text(sta
     assert "k.moreau@example.net" not in again.json()["text"]
 
 
-async def test_healthz_answers_while_a_big_redaction_runs(start_app, make_settings, sqlite_url) -> None:
+async def test_healthz_answers_while_a_big_redaction_runs(start_app, make_settings, sqlite_url, monkeypatch,
+                                                          tmp_path) -> None:
+    hold_workers(monkeypatch, tmp_path, HOLD)
     r = await _redactor(start_app, make_settings, sqlite_url, redaction_timeout_seconds=120)
     warm = await r.client.post("/v1/redact", headers=bearer(r.token), json={"text": dense(3_000)})
     assert warm.status_code == 200
-    big = asyncio.ensure_future(r.client.post("/v1/redact", headers=bearer(r.token), json={"text": dense(500_000)}))
-    await asyncio.sleep(0.1)
+    text = HOLD + dense(500_000 - len(HOLD))  # (500,000 characters: the configured maximum)
+    big = asyncio.ensure_future(r.client.post("/v1/redact", headers=bearer(r.token), json={"text": text}))
+    await until_received(tmp_path, big)  # the worker has the 500,000 characters and holds them
     health = await r.client.get("/healthz")
     assert health.status_code == 200
-    assert not big.done()  # answered while the big one was still being redacted
-    assert (await big).status_code == 200
+    assert not big.done()  # answered while the big one was still being redacted (it cannot finish held)
+    release(tmp_path)
+    done = await big
+    assert done.status_code == 200
+    assert all(value not in done.text for value in VALUES)
