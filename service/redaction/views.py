@@ -43,6 +43,8 @@ class View:
     omap: OffsetMap
     # view positions of the edits a finding must touch to count (None: every finding counts)
     anchors: list[int] | None = None
+    # the view this one was built on (a joined view of the markup or table view), None for the base
+    parent: View | None = None
 
     def __repr__(self) -> str:
         return f"View({self.name}, len={len(self.text)})"
@@ -55,6 +57,12 @@ class View:
 
     def to_base(self, s: int, e: int) -> tuple[int, int] | None:
         """Base span of view span [s, e), trimmed to characters the view copied (None if it has none)."""
+        span = self._to_source(s, e)
+        if span is None or self.parent is None:
+            return span
+        return self.parent.to_base(*span)
+
+    def _to_source(self, s: int, e: int) -> tuple[int, int] | None:
         m = self.omap
         vs, copy = m.vstart, m.copy
         n = len(vs)
@@ -89,6 +97,10 @@ _HTML_BLOCK = frozenset(
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hr html iframe img input label legend li "
     "link main menu meta nav noscript ol option p pre script section select style summary table tbody td "
     "template textarea tfoot th thead title tr ul button".split())
+# HTML cells read as part of a sentence when the sentence goes on around them ("ZIP: <td>49503</td>")
+_PROSE_ELEMENTS = frozenset(("td", "th"))
+# Elements whose name says nothing of their text: nested right inside a keyed element, the outer key holds
+_GENERIC_ELEMENTS = frozenset("value val field text data item entry content string span td".split())
 # attributes whose value is markup plumbing, not content
 _PLUMBING_ATTRS = frozenset("class style id href src rel type lang dir width height align valign border "
                             "cellpadding cellspacing colspan rowspan role tabindex target xmlns charset".split())
@@ -103,10 +115,13 @@ def markup_view(base: str) -> View | None:
     col = 0
     th_start = -1
     comment_end = -1
+    last_end = 0  # end of the previous tag
+    keyed_end = -1  # end of the last opening tag that gave its text a key
     for m in _TAG.finditer(base):
         s, e = m.span()
         if s < comment_end:
             continue
+        prev_end, last_end = last_end, e
         tok = m.group()
         if tok == "<!--":
             end = base.find("-->", e)
@@ -129,7 +144,12 @@ def markup_view(base: str) -> View | None:
             if local == "th" and th_start >= 0:
                 headers.append(_label(base[th_start:s]))
                 th_start = -1
-            edits.append((s, e, "" if local in _INLINE else "\n"))
+            if local in _INLINE:
+                edits.append((s, e, ""))
+            elif (local in _PROSE_ELEMENTS or local not in _HTML_BLOCK) and _text_follows(base, e):
+                edits.append((s, e, _glue(base, s, e)))  # "<td>49657</td> Rue ...": the value goes on in prose
+            else:
+                edits.append((s, e, "\n"))
             continue
         if local == "table":
             headers = []
@@ -146,7 +166,20 @@ def markup_view(base: str) -> View | None:
             col += 1
         elif local not in _HTML_BLOCK and local not in _INLINE:
             key = local  # <dob>, <ns:pan>, <customer_name>: the element's name is its value's label
-        _attr_edits(base, s, e, attrs, m.start(3), key, local in _INLINE, edits)
+        if local in _INLINE:
+            tail = "\n" + key + ": " if key else ""
+        elif keyed_end >= 0 and (keyed_end == s or base[keyed_end:s].isspace()) and (
+                not key or local in _GENERIC_ELEMENTS):
+            # "<postalCode><value>...": the outer element's key labels the value (blanks between go too)
+            _attr_edits(base, keyed_end, e, attrs, m.start(3), "", edits)
+            keyed_end = e
+            continue
+        elif (local in _PROSE_ELEMENTS or local not in _HTML_BLOCK) and _text_precedes(base, prev_end, s):
+            tail = _glue(base, s, e)  # "zip code is <ns:field>...", "Mr. <b2>...": the sentence is the context
+        else:
+            tail = "\n" + key + ": " if key else "\n"
+            keyed_end = e if key else -1
+        _attr_edits(base, s, e, attrs, m.start(3), tail, edits)
     if not edits:
         return None
     edits.sort()
@@ -161,10 +194,29 @@ def _label(raw: str) -> str:
     return t[:40] if t and not any(c in t for c in "<>:") else ""
 
 
-def _attr_edits(base: str, s: int, e: int, attrs: str, astart: int, key: str, inline: bool,
-                edits: list[Edit]) -> None:
-    """Edits for one opening tag: the tag becomes "\\n" (or "" inline) plus "key: ", and each content
-    attribute value stays in place as a "name: value" line."""
+def _text_precedes(base: str, prev_end: int, s: int) -> bool:
+    """Text other than blanks between the previous tag (or line start) and position s, on s's line."""
+    a = max(prev_end, base.rfind("\n", prev_end, s) + 1)
+    return a < s and not base[a:s].isspace()
+
+
+def _text_follows(base: str, e: int) -> bool:
+    """Text other than blanks after position e on its line, before the next tag."""
+    nxt = base.find("<", e)
+    nxt = len(base) if nxt < 0 else nxt
+    nl = base.find("\n", e, nxt)
+    stop = nxt if nl < 0 else nl
+    return e < stop and not base[e:stop].isspace()
+
+
+def _glue(base: str, s: int, e: int) -> str:
+    """What a tag inside a sentence reads as: nothing, or a blank between two letters or digits."""
+    return " " if s > 0 and e < len(base) and base[s - 1].isalnum() and base[e].isalnum() else ""
+
+
+def _attr_edits(base: str, s: int, e: int, attrs: str, astart: int, tail: str, edits: list[Edit]) -> None:
+    """Edits for one opening tag: the tag becomes `tail` ("\\n" plus "key: ", or "" inline), and each
+    content attribute value stays in place as a "name: value" line."""
     pos = s
     if attrs.strip() and astart >= 0:
         for a in _ATTR.finditer(attrs):
@@ -174,7 +226,6 @@ def _attr_edits(base: str, s: int, e: int, attrs: str, astart: int, key: str, in
                 continue
             edits.append((pos, vs, f"\n{a.group(1).rsplit(':', 1)[-1]}: "))
             pos = ve
-    tail = "" if inline and not key else "\n" + (f"{key}: " if key else "")
     edits.append((pos, e, tail))
 
 
@@ -316,10 +367,19 @@ def joined_view(base: str) -> View | None:
 
 
 def derived_views(base: str) -> list[View]:
-    """Every view of `base` that differs from it (usually none)."""
+    """Every view of `base` that differs from it (usually none). The joined edits apply to the markup and
+    table views too (a value spaced out or wrapped inside a table cell reads whole under its column
+    header there), as views of those views that map back through them."""
     views = []
-    for build in (markup_view, table_view, joined_view):
+    for build in (markup_view, table_view):
         v = build(base)
         if v is not None:
             views.append(v)
+            j = joined_view(v.text)
+            if j is not None:
+                j.name, j.parent = v.name + "+joined", v
+                views.append(j)
+    j = joined_view(base)
+    if j is not None:
+        views.append(j)
     return views

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from service.redaction.detectors.base import SHAPE
 
 Edit = tuple[int, int, str]  # replace base[start:end] by the string
 
@@ -25,11 +24,21 @@ _STARTS_TOKEN_NOT = frozenset("@._+%")
 _WRAP_WIDTH = 60  # a line at least this long that ends inside a token was wrapped by a program
 # Four or more one-character tokens, one to three blanks apart ("j o h n  d o e", "T i m  L .  N y b e r g");
 # the last may touch punctuation ("c o m."). One blank between letters joins them, a wider gap is a space.
-_SPACED = re.compile(r"(?<!\S)\S(?: {1,3}\S(?![^\s.,;:!?'\")\]}]))(?: {1,3}\S(?![^\s.,;:!?'\")\]}])){2,}")
+# A run may sit right inside brackets, quotes or tags ("<j o h n @ ...>", "\"P L 6 1 ...\"", ">1 9 ...<").
+_SPACED = re.compile(r"(?<![^\s<>(\[{\"'])[^\s<>]"
+                     r"(?: {1,3}\S(?![^\s.,;:!?'\")\]}<>]))(?: {1,3}\S(?![^\s.,;:!?'\")\]}<>])){2,}")
 _SPACED_HINT = b" x x x x"
 _BLANK_MAP = bytes(32 if c in (9, 10, 13, 32) else 120 for c in range(256))
-_ODD_SEP = re.compile(r"\d([ \t]?[_~|\\][ \t]?)(?=\d)")
-_ODD_SEP_SHAPE = re.compile(rb"0[ \t]?[_~|\\][ \t]?0")  # the same on base.SHAPE (digits read "0")
+# Digit groups (and an IBAN's letter groups) joined by one odd separator, two to eleven groups; "·", "•"
+# and "–" arrive here folded to "." and "-" (normalize.py), and "-" needs no view. The gate finds a digit
+# next to a separator next to a digit or capital on a byte map (two C-level finds).
+_SEP_CHAIN = re.compile(r"[A-Za-z0-9]{1,8}([_~|\\/.])[A-Za-z0-9]{1,8}(?:\1[A-Za-z0-9]{1,8}){0,9}+(?!\1?[A-Za-z0-9])")
+_SEP_MAP = bytes(48 if 48 <= c <= 57 else 65 if 65 <= c <= 90 else 115 if c in b"_~|\\/." else 120
+                 for c in range(256))  # digits "0", capitals "A", separators "s", all else "x"
+_SEP_SHAPE = re.compile(rb"0s[0A]|As0")
+_SEP_RUN = re.compile(r"[A-Za-z0-9_~|\\/.]*+")
+_SEP_CHARS = frozenset("_~|\\/.")
+_DATE_GROUPS = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:\d{2}|\d{4})|\d{4}[./]\d{1,2}[./]\d{1,2}")
 _JSON_ESC = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrt]|\\([\"/])")
 
 
@@ -50,9 +59,7 @@ def joined_edits(base: str) -> list[Edit]:
                     g += 1
                 edits.append((k, g, "" if g == k + 1 else " "))
                 k = g + 1
-    if ("_" in base or "~" in base or "|" in base or "\\" in base) and _has_odd_separator(base):
-        for m in _ODD_SEP.finditer(base):
-            edits.append((m.start(1), m.end(1), "-"))
+    _separated_groups(base, edits)
     if "\\" in base:
         for m in _JSON_ESC.finditer(base):
             if m.group(2):
@@ -98,8 +105,10 @@ def _worth_a_look(before: bytes, after: bytes) -> bool:
         first = after[1]
     if last in _LEFT_ALWAYS or first in _RIGHT or (last in _LEFT_IF and first == _LETTER):
         return True
-    # a word or a date wrapped in its middle: letter or digit, break, lower case or digit (checked below)
-    return tight and first == _LETTER and last in (_LETTER, _UPPER)
+    if first == _UPPER:  # a name broken before one blank: "Sue|\n Hague", "Sue \n|Hague" (checked below)
+        return not tight and last in (_LETTER, _UPPER)
+    # a word, a date or a number wrapped in its middle: letter or digit, break, lower case, digit or "-"
+    return tight and ((first == _LETTER and last in (_LETTER, _UPPER)) or (first == 104 and last == _LETTER))
 
 
 def _line_breaks(text: str, edits: list[Edit]) -> None:
@@ -113,8 +122,12 @@ def _line_breaks(text: str, edits: list[Edit]) -> None:
             pos += len(lines[k]) + 1
             if _worth_a_look(lines[k][-2:], lines[k + 1][:2]):
                 positions.append(pos)
-    else:
-        positions = [i for i in range(n) if text[i] == "\n"]
+    else:  # every break is looked at (the map cannot tell a non-ASCII letter's case)
+        positions = []
+        i = text.find("\n")
+        while i >= 0:
+            positions.append(i)
+            i = text.find("\n", i + 1)
     for i in positions:
         a = i
         while a > 0 and text[a - 1] in " \t\r":
@@ -124,13 +137,18 @@ def _line_breaks(text: str, edits: list[Edit]) -> None:
             b += 1
         if a > 0 and b < n and not text[a - 1].isspace() and not text[b].isspace():
             left, right = text[a - 1], text[b]
-            if left == "=" and a == i - (text[i - 1] == "\r") and a > 1 and not text[a - 2].isspace():
+            tight_left = a == i - (text[i - 1] == "\r")
+            if left == "=" and tight_left and a > 1 and (not text[a - 2].isspace() or (
+                    b == i + 1 and right.isalnum())):
                 edits.append((a - 1, i + 1, ""))  # quoted-printable soft break: the "=" goes too
             elif left in _ENDS_TOKEN_NOT or right in _STARTS_TOKEN_NOT or (
                     left in ".-" and (right.islower() or right.isdigit())):
                 edits.append((a, b, ""))
-            elif a == i - (text[i - 1] == "\r") and b == i + 1 and _wrapped_inside(text, a, b):
-                edits.append((a, b, ""))
+            elif tight_left and b == i + 1:
+                if _wrapped_inside(text, a, b):
+                    edits.append((a, b, ""))
+            elif (i - a - (text[i - 1] == "\r")) + (b - i - 1) == 1 and _name_across(text, a, b):
+                edits.append((a, b, " "))  # one blank beside the break: it stays, the break goes
 
 
 _FUNCTION_WORDS = frozenset(
@@ -144,8 +162,13 @@ def _wrapped_inside(text: str, a: int, b: int) -> bool:
     or place a program wrapped) or inside a date ("11/1|1/1969"). A break after a lower-case word is
     ordinary wrapped prose or code and is left alone."""
     left, right = text[a - 1], text[b]
+    if left.isalnum() and right.isalnum() and _inside_an_id(text, a, b):
+        return True
     if left.isdigit() and right.isdigit():
-        return "/" in text[max(0, a - 6):a] or "/" in text[b:b + 6]
+        return ("/" in text[max(0, a - 6):a] or "/" in text[b:b + 6] or _dotted_quad(text, a, b)
+                or _after_plus(text, a))
+    if left.isdigit() and right == "-" and text[b + 1:b + 2].isdigit():
+        return True  # "16|-15-98": a number's groups go on after the break
     if not (left.isalpha() and right.islower()):
         return False
     t = a - 1
@@ -158,25 +181,129 @@ def _wrapped_inside(text: str, a: int, b: int) -> bool:
     r = b
     while r < len(text) and r < b + 40 and (text[r].isalpha() or text[r] == "_"):
         r += 1
+    line_start = text.rfind("\n", max(0, a - 200), a) + 1
     if text[r:r + 1] in (":", "=") or text[r:r + 2] == " :":
-        return False  # the next line starts with a key ("Radek|surname: ..."): a record, not a wrapped word
+        # the next line starts with a key ("name: Radek|surname: ..."): a record, not a wrapped word; unless
+        # the line before holds no key itself ("Derri|ck: hi", "... at Derri|ck: ...": a speaker, a name)
+        return not any(c in text[line_start:a] for c in ":=")
     if text[b:r] in _FUNCTION_WORDS:
-        return a - (text.rfind("\n", max(0, a - 200), a) + 1) >= _WRAP_WIDTH
+        # "Laarm|an" alone on its line is the end of a word, "Garcia|and team" goes on as prose
+        return a - line_start >= _WRAP_WIDTH or text[r:r + 1] in ("\n", "\r", "")
     return True
 
 
-def _has_odd_separator(base: str) -> bool:
-    if base.isascii():
-        return _ODD_SEP_SHAPE.search(base.encode("ascii").translate(SHAPE)) is not None
-    return _ODD_SEP.search(base) is not None
+def _goes_on(text: str, s: int, e: int) -> bool:
+    """A chain wrapped at a line break ("172.16.20|4.9"): the line-break edits read it whole."""
+    after = text[e:e + 3].lstrip("\r")
+    before = text[max(0, s - 3):s].rstrip("\r")
+    return (after[:1] == "\n" and after[1:2].isalnum()) or (before[-1:] == "\n" and before[-2:-1].isalnum())
+
+
+def _name_across(text: str, a: int, b: int) -> bool:
+    """"Sue|Hague" with one blank beside the break: two capitalised words, neither a function word nor
+    the second one a key ("Sue\n Phone: ...")."""
+    if not (text[a - 1].isalpha() and text[b].isupper()):
+        return False
+    t = a - 1
+    while t > 0 and a - t < 30 and text[t - 1].isalpha():
+        t -= 1
+    r = b + 1
+    while r < len(text) and r - b < 30 and text[r].isalpha():
+        r += 1
+    first, second = text[t:a], text[b:r]
+    if len(first) < 2 or len(second) < 2 or not (first[0].isupper() and first[1:].islower() and
+                                                  second[1:].islower()):
+        return False
+    if t > 0 and text[t - 1].isalnum() or text[r:r + 1] in (":", "=") or text[r:r + 2] == " :":
+        return False
+    return first.lower() not in _FUNCTION_WORDS and second.lower() not in _FUNCTION_WORDS
+
+
+def _inside_an_id(text: str, a: int, b: int) -> bool:
+    """A break inside a long identifier (an IBAN, a wallet address, a key): at least 8 letters and digits
+    before it with a digit among them, a run with a digit after it, nothing but those on either side."""
+    t = a
+    while t > 0 and a - t < 64 and text[t - 1].isalnum():
+        t -= 1
+    r = b
+    while r < len(text) and r - b < 64 and text[r].isalnum():
+        r += 1
+    left, right = text[t:a], text[b:r]
+    return (len(left) >= 8 and not left.isalpha() and not right.isalpha() and right.isascii() and left.isascii()
+            and (t == 0 or not text[t - 1] in "-_/.") and not (left.isdigit() and right.isdigit()))
+
+
+def _dotted_quad(text: str, a: int, b: int) -> bool:
+    """"21.150.2|41.237", "14|8.230.189.195": the two halves make one IPv4 address."""
+    t = a
+    while t > 0 and a - t < 16 and (text[t - 1].isdigit() or text[t - 1] == "."):
+        t -= 1
+    r = b
+    while r < len(text) and r - b < 16 and (text[r].isdigit() or text[r] == "."):
+        r += 1
+    return _QUAD.fullmatch(text[t:a] + text[b:r]) is not None
+
+
+def _after_plus(text: str, a: int) -> bool:
+    """"+354 0|66 7133": the digits before the break belong to a number written with its "+" prefix."""
+    t = a
+    while t > 0 and a - t < 20 and text[t - 1] in "0123456789 ()-.":
+        t -= 1
+    return t > 0 and text[t - 1] == "+" and sum(c.isdigit() for c in text[t:a]) >= 3
+
+
+_QUAD = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+
+
+def _separated_groups(base: str, edits: list[Edit]) -> None:
+    """Edits folding the separators of a digit-group chain to "-" ("415_555_0132", "01.880.8487",
+    "GB95/GTQO/6912/..."): each run of letters, digits and separators is looked at once, and only a run
+    of at most 120 characters can hold a value. Dates, IPv4 addresses, versions and thousands grouping
+    ("1.234.567") stay as they are."""
+    # one byte a character ("?" for each non-ASCII one), so byte offsets are text offsets
+    shape = base.encode("ascii", "replace").translate(_SEP_MAP)
+    if b"0s" not in shape and b"As0" not in shape:
+        return
+    done = -1
+    for h in _SEP_SHAPE.finditer(shape):
+        p = h.start()
+        if p < done:
+            continue
+        end = _SEP_RUN.match(base, p).end()
+        done = end
+        t = p
+        while t > 0 and p - t < 120 and (base[t - 1].isalnum() or base[t - 1] in _SEP_CHARS):
+            t -= 1
+        if end - t > 120 or (t > 0 and (base[t - 1].isalnum() or base[t - 1] in _SEP_CHARS)):
+            continue
+        m = _SEP_CHAIN.match(base, t)
+        if m is None or m.end() <= p or _goes_on(base, m.start(), m.end()):
+            continue
+        sep = m.group(1)
+        groups = m.group().split(sep)
+        chars = "".join(groups)
+        digits = sum(c.isdigit() for c in chars)
+        if digits < 6 or 2 * digits < len(chars):
+            continue
+        if sep in "./":
+            iban = len(groups[0]) == 4 and groups[0][:2].isalpha() and groups[0][2:].isdigit()
+            if len(groups) < 3 or digits < 7 or _DATE_GROUPS.fullmatch(m.group()) or (
+                    not iban and not all(g.isdigit() for g in groups)) or any(len(g) == 1 for g in groups[1:]) or (
+                    len(groups) == 4 and all(g.isdigit() and len(g) <= 3 for g in groups)) or (
+                    len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+                continue
+        k = m.start()
+        for g in groups[:-1]:
+            k += len(g)
+            edits.append((k, k + 1, "-"))
+            k += 1
 
 
 def _has_spaced_run(base: str) -> bool:
     if " " not in base:
         return False
-    if base.isascii():  # blanks read " ", everything else "x": one C-level find
-        return _SPACED_HINT in b" " + base.encode("ascii").translate(_BLANK_MAP) + b" "
-    return _SPACED.search(base) is not None
+    # blanks read " ", everything else "x" (a non-ASCII character is one "?" byte first): one C-level find
+    return _SPACED_HINT in b" " + base.encode("ascii", "replace").translate(_BLANK_MAP) + b" "
 
 
 def _at_token_breaks(text: str, edits: list[Edit]) -> None:
