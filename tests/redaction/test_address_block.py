@@ -93,3 +93,34 @@ def test_street_name_that_holds_its_own_street_word(engine):
 ])
 def test_look_alikes_are_not_addresses(engine, text):
     assert locations(engine, text) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    # the words before a house number, after a cue ("to Ul. Polna 12 Kowal Heights")
+    ("Please forward it to Stara Ulica 908 Novak Gardens\n Apt. 7\n Split\n Croatia 21000 soon.",
+     "Stara Ulica 908 Novak Gardens\n Apt. 7\n Split\n Croatia 21000"),
+    # a name joined to the street by "and" after a cue
+    ("Let's meet at Ingrid and Via Garibaldi 14", "Ingrid and Via Garibaldi 14"),
+    # a Japanese block address after a delivery question; a comma before the house number
+    ("[09:01] Kai: What is the delivery address?\n[09:02] Rin: It is 仙台市 3-12-8\n[09:03] Kai: ok", "仙台市 3-12-8"),
+    ("[09:01] Kai: What is the delivery address?\n[09:02] Eva: It is Tomas Godoy Cruz, 3150\n[09:03] Kai: ok",
+     "Tomas Godoy Cruz, 3150"),
+    # a place and its postcode after "in", in prose
+    ("We want to grow the team in Villa Carlos Paz 5152 in the next year.", "Villa Carlos Paz 5152"),
+    ("Our office in Lethbridge T1J 4B3, opened in May, is small.", "Lethbridge T1J 4B3"),
+    # a British-shaped code with letters the Royal Mail does not use, after a cue
+    ("<postalCode>QX4R 9LC</postalCode>", "QX4R 9LC"),
+])
+def test_more_address_forms(engine, text, value):
+    assert value in locations(engine, text) or covered(engine, text, value) and any(
+        value in v for v in locations(engine, text))
+
+
+@pytest.mark.parametrize("text", [
+    "It first shipped in Windows 2000 and later.",
+    "He was born in Paris 1789, they say.",
+    "Strings changed in Python 3000, as planned.",
+    "She went to Berlin last year.",
+])
+def test_places_with_numbers_that_are_not_postcodes(engine, text):
+    assert locations(engine, text) == []

@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 
 from service.redaction.detectors.address_block import (
-    NOT_A_STREET, extend_after, find_corners, find_doubled, find_shaped, name_before_street,
+    NOT_A_STREET, extend_after, find_corners, find_doubled, find_in_place, find_shaped, name_before_street,
+    words_before,
 )
 from service.redaction.detectors.address_context import (
     CUE_STREET, HOUSE_BEFORE, KEY_VALUE, KEY_WORDS, LINE_BEFORE_UNIT, MILITARY, STREET_CUE_WORDS, TAIL, UNIT_FULL,
@@ -153,6 +154,8 @@ class AddressRecognizer(Recognizer):
         if not hit.isdisjoint(_BOX_WORDS):
             for m in _PO_BOX.finditer(text):
                 self._emit(ctx, m.start(), m.end(), 0.85, out, strong=True, house_before=True)
+        if " in " in text:
+            find_in_place(text, out)
         if shape is None or b"0 " in shape:
             find_shaped(text, ctx.lower, lambda s, e: self._emit(ctx, s, e, 0.8, out, True, house_before=True))
         out.extend(self._no_digit(ctx))
@@ -220,6 +223,8 @@ class AddressRecognizer(Recognizer):
                 return False
         if head >= 0:
             s = head
+        if head < 0 or text[s].isdigit():
+            s = words_before(text, ctx.lower, s)
         if tail.end() > e:
             end = tail.end()
         else:

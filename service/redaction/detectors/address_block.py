@@ -194,7 +194,7 @@ SHAPE = re.compile(
 _SHORT_CUES = frozenset(("at", "to", "on", "is", "address", "addresses", "adresse", "visit", "via", "in"))
 
 
-_TITLE_WORDS = frozenset("Of The And To For In A An You Your My Our With On At By Is Are Why How What Who".split())
+_TITLE_WORDS = frozenset("Of The And To For In A You Your My Our With On At By Is Are Why How What Who".split())
 
 
 def name_ok(text: str, s: int, e: int) -> bool:
@@ -385,3 +385,71 @@ def find_doubled(text: str, emit) -> None:
             if s >= 0:
                 emit(s, p + 6)
         i = text.find(" Street", p)
+
+
+_HONORIFICS = frozenset("mr mrs ms miss dr prof sir madam herr frau sr sra dott".split())
+
+
+def words_before(text: str, low: str, s: int) -> int:
+    """Start of the words that open a street line found from its number ("to Za Skolou 1348 Bjorklund
+    Brook", "to Luige tee 56 Jarvis Lights"), or of a name joined to it ("at Sigrid and Via Roma 5"), when
+    an address cue or a line start comes right before them; else s."""
+    toks: list[int] = []
+    j = s
+    for _ in range(4):
+        k = j
+        while k > 0 and j - k < 2 and text[k - 1] in " \t":
+            k -= 1
+        if k == j or k == 0:
+            break
+        w = word_start(text, k, 31, "'.-/")
+        if w == k:
+            break
+        toks.append(w)
+        j = w
+    best = s
+    ends = [s] + toks  # toks[n] starts the word that ends where ends[n] starts
+    for n in range(1, len(toks) + 1):
+        words = [text[toks[i]:ends[i]].strip() for i in range(n - 1, -1, -1)]  # in text order
+        first = words[0]
+        joined = n == 2 and words[1] == "and" and first[0].isupper()
+        street = (first[0].isupper() or first.endswith(".") and len(first) <= 4) and all(
+            w[0].isupper() or w.lower() in LOW_STREET or w.lower() in _PARTICLE_SET or w.endswith(".")
+            for w in words[1:])
+        lf = first.lower().rstrip(".")
+        if not (joined or street) or lf in _CLOSERS or lf in _SHORT_CUES or lf in _HONORIFICS:
+            continue
+        w = toks[n - 1]
+        j = w
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        if j == 0 or text[j - 1] in ":\n":
+            # at a line start only a street abbreviation opens the line ("ul. Polna 134 Kowal Heights")
+            if first.endswith(".") and len(first) <= 4 or first.lower() in LOW_STREET:
+                best = w
+        elif cue_before(text, low, w):
+            best = w
+    return best
+
+
+_IN_PLACE = re.compile(
+    r"(?P<place>(?:[A-Z]|[^\W\d_a-z])[\w'.-]{1,30}(?:[ \t]+(?:(?:[A-Z]|[^\W\d_a-z])[\w'.-]{0,30}|de|del|do|da|la|le|"
+    r"am|an|nad|sur|upon)){0,3})[ \t]+(?P<pc>\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{4}|[A-Z]\d[A-Z][ \t]\d[A-Z]\d)(?![\w-])"
+    r"(?=[ \t]+(?:in|to|for|and|with)[ \t]|[ \t]*(?:[,;.!?)]|$))"
+)
+
+
+def find_in_place(text: str, out: list) -> None:
+    """A place and its postcode after "in" ("in Puntas de Valdes 80006 in its mission", "in Okotoks T0L 0T0"):
+    the postcode, and the place with it. A four-digit number that could be a year, and names of products,
+    months or counted things, are left alone ("in Windows 2000", "in Paris 1789")."""
+    i = text.find(" in ")
+    while i >= 0:
+        m = _IN_PLACE.match(text, i + 4)
+        if m is not None:
+            pc = m.group("pc")
+            words = m.group("place").split()
+            if not (len(pc) == 4 and 1000 <= int(pc) <= 2099) and all(
+                    w.lower().rstrip(".") not in NOT_A_STREET for w in words) and _TITLE_WORDS.isdisjoint(words):
+                out.append((m.start(), m.end(), 0.8, "LOCATION"))
+        i = text.find(" in ", i + 4)

@@ -141,10 +141,10 @@ CUE_STREET = re.compile(
     r"(?:[ \t]*\?[ \t]*\r?\n[ \t]*(?:\[[\d:. ]{1,12}\][ \t]*)?(?:[^\W\d_][^\n:]{0,30}:[ \t]*)?"
     r"|[ \t]*[:?,-]?[ \t]+|[ \t]*:)(?i:(?:is|at|to|in|on|me|you|us|it|them|this|now|was|were|are|here|it's|"
     r"it is|the following)[ \t:]+){0,3}"
-    r"(?P<street>(?:\d{1,6}[A-Za-z]?[ \t]+)?" + FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,3}?[ \t]+\d{1,5}[A-Za-z]?"
+    r"(?P<street>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,20}[ \t]?\d{1,5}(?:-\d{1,5}){0,2}[号號]?"
+    r"|(?:\d{1,6}[A-Za-z]?[ \t]+)?" + FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,5}?,?[ \t]+\d{1,5}[A-Za-z]?"
     r"(?![\w%]|[.,]\d|[ \t]*(?:%|times|x\b|[kmg]b\b|ms\b|px\b|min|hours|days|years|percent|euros?|dollars?|pm\b|am\b))"
-    r"|\d{1,6}[A-Za-z]?[ \t]+" + FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,4}(?=[ \t]*(?:$|\r?\n|[.;!?]))"
-    r"|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,20}[ \t]?\d{1,5}(?:-\d{1,5}){0,2}[号號]?)",
+    r"|\d{1,6}[A-Za-z]?[ \t]+" + FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,4}(?=[ \t]*(?:$|\r?\n|[.;!?])))",
     re.MULTILINE,
 )
 # A street or address field ("street: Ergene Caddesi 949", "<street>...</street>", "address_line1=..."); the
