@@ -85,6 +85,25 @@ async def test_a_deadline_missed_mid_stream_ends_it_with_an_error_event_and_send
     assert MARK not in r.text and "dana.vole" not in r.text
 
 
+async def test_a_chat_message_past_the_deadline_is_a_503_problem_and_reaches_no_model(
+        start_app, make_settings, sqlite_url, replying_upstream, monkeypatch, tmp_path) -> None:
+    hold_workers(monkeypatch, tmp_path, MARK)
+    running = await start_app(make_settings(
+        sqlite_url, upstream_url=replying_upstream.base_url, upstream_api_key=UPSTREAM_KEY,
+        redaction_offload_chars=64, redaction_timeout_seconds=1.0))
+    token = await get_token(running.client, await make_client(running.app, "predictor"))
+    calls = replying_upstream.calls
+    message = f"Please forward this to {MADE_UP} and to Oluwaseun Adeyemi, phone +44 20 7946 0958, today."
+    for stream in (False, True):
+        r = await running.client.post("/v1/chat/completions", headers=bearer(token), json={
+            "model": "held-1", "stream": stream, "messages": [{"role": "user", "content": message}]})
+        assert r.status_code == 503 and r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["error"] == "redaction_timeout"
+        assert "dana.vole" not in r.text and "Adeyemi" not in r.text and "7946" not in r.text
+    assert (tmp_path / "received").exists()
+    assert replying_upstream.calls == calls  # nothing reached the model
+
+
 async def test_every_redacting_route_documents_its_503_redaction_timeout(start_app, make_settings,
                                                                        sqlite_url) -> None:
     running = await start_app(make_settings(sqlite_url))
