@@ -29,6 +29,10 @@ def phones(engine, text: str) -> list[str]:
     ("Contact\nPhone:\n47 18 92\n", "47 18 92"),
     ("Mobile: 63 05 71\nDesk: ext 5", "63 05 71"),
     ("Could the clerk call me at 58 22 13 tomorrow?", "58 22 13"),
+    # a phone word before "no" or "#", one block of digits right after its cue
+    ("Phone no. 384 2291", "384 2291"),
+    ("Tel #: 384 2291", "384 2291"),
+    ("just call me at 3842291 later", "3842291"),
 ])
 def test_phone_shaped_numbers_after_a_cue(engine, text: str, value: str) -> None:
     assert phones(engine, text) == [value]
@@ -97,6 +101,12 @@ def test_a_negative_word_ends_at_its_line(engine) -> None:
     "call re account 6120 4471 93",
     # coordinates
     "Call when at 48.85661, 2.35222 please",
+    # amounts, ids and plain numbers near a cue word
+    "API calls 4 500 000 per day",
+    "the answer is 1 234 567",
+    "Enter a number like 2345678",
+    "message id 202401151030 was dropped",
+    "Contact us, ring buffer 1048576",
     # six digits without a label right before them
     "phone later, the score was 38 41 07",
     "We met 12 06 18 and called later",

@@ -15,8 +15,8 @@ import re
 
 from service.redaction.detectors.base import ScanContext
 from service.redaction.detectors.numbers_context import CARD_CTX, Before, phone_cue_after, sender_label
-from service.redaction.detectors.numbers_phone import (NONDIGIT, date_shaped, groups_of, nanp_shaped, phone_ok,
-                                                       phone_shaped)
+from service.redaction.detectors.numbers_phone import (NONDIGIT, amount_shaped, date_shaped, groups_of, nanp_shaped,
+                                                       phone_ok, phone_shaped)
 from service.redaction.detectors.validators import card_issuer, luhn_ok, ssn_ok
 
 _DATE_RE = re.compile(
@@ -173,8 +173,8 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
         return None  # (checked before the phone context, which cannot change this outcome)
     if end is None:
         end = start + len(raw)
-    has_context = before.phone() or phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or \
-        sender_label(ctx, start, end)
+    near_cue = phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or sender_label(ctx, start, end)
+    has_context = near_cue or before.phone()
     if dotted and not has_context:
         return None
     g = groups_of(raw)
@@ -193,9 +193,11 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
                 return None
     if len(g) > 1 and min(g) > 1 and all(part in _COUNTING for part in NONDIGIT.split(raw) if part):
         return None  # "01 012 0123", "123-456-7890": counting, a placeholder
-    whole = not segment
-    if not intl and (before.loose_veto() or _after_currency(ctx.text, start) or date_shaped(raw)):
-        return None  # an account, a code, an amount, a date written with blanks ("2025 03 14")
+    # read by its layout alone: a whole run, and one block of digits only right next to its cue ("call me at
+    # 4766970", not "call ... files: 1048576")
+    whole = not segment and (not raw.isdigit() or near_cue or before.label())
+    if not intl and (before.loose_veto() or _after_currency(ctx.text, start) or date_shaped(raw) or amount_shaped(raw)):
+        return None  # an account, a code, an amount, a date written with blanks ("2025 03 14", "4 500 000")
     # a line break inside the value ends the leniency (a CSV's '...,09767\n8733,...' is two fields), unless
     # quotes hold both sides: a cell wrapped inside its quotes ('"+354 0\r\n66 7133"') is still one value
     one_value = "\n" not in raw

@@ -20,9 +20,9 @@ PHONE_CONTEXT = (
     "telephone", "telefono", "handy", "portable", "movil", "landline", "hotline", "voicemail", "signal",
     "phones", "ph", "mob", "cellphone", "office", "home", "work", "direct", "switchboard",
     "extension", "ext", "contacts", "callback", "teléfono", "téléphone", "rufnummer", "telefone",
-    "answering", "answer", "message", "messages", "messaged", "texted", "texting", "texts", "calls", "called",
+    "answering", "message", "messages", "messaged", "texted", "texting", "texts", "calls", "called",
     "calling", "unreachable", "reachable", "pager", "viber", "telegram", "imessage", "tél", "telf", "celular",
-    "cellulare", "mobil", "mobiel", "gsm", "ring me", "text me at", "your number", "a number",
+    "cellulare", "mobil", "mobiel", "gsm", "ring me", "text me at", "your number",
 )
 # the word right before a number that makes it a phone even with six digits ("Phone: 85 99 60"), or the
 # last word of a phrase that asks for one ("call me at", "reach us on", "not answering at")
@@ -151,13 +151,13 @@ class Before:
         """The last word names something else ("account 476 6970", "code", "amount", "id: ...", "#"); after
         a phone word "no", "nr" and "#" stay a phone's ("phone no. 0207 ...", "Tel #: ...")."""
         last = self.last
-        phone_before = bool(last) and (last[-1] in _PHONE_WORDS or last[-1] in _LABELS)
+        phone_before = bool(last) and last[-1] in _LABELS
         if self.text.rstrip(" \t:=").endswith("#"):
             return not phone_before
         if not last:
             return False
         if last[-1] in _AFTER_PHONE_OK:
-            return len(last) < 2 or (last[-2] not in _PHONE_WORDS and last[-2] not in _LABELS)
+            return len(last) < 2 or last[-2] not in _LABELS  # ("message id 2024...": not after any cue word)
         if last[-1] == "code" and len(last) > 1 and last[-2] in ("area", "dial", "dialling", "dialing", "country"):
             return False
         return last[-1] in _LOOSE_NEG or last[-1] in NEG_WORDS

@@ -164,6 +164,13 @@ def date_shaped(raw: str) -> bool:
     return False
 
 
+def amount_shaped(raw: str) -> bool:
+    """Thousands separated by blanks or dots: a first group of one digit, or a round last group ('4 500 000',
+    '12.250.000'); '612 604 338' keeps its phone reading."""
+    parts = [p for p in NONDIGIT.split(raw) if p]
+    return len(parts) > 2 and all(len(p) == 3 for p in parts[1:]) and (len(parts[0]) == 1 or parts[-1] == "000")
+
+
 def phone_shaped(raw: str, digits: str) -> bool:
     """Laid out like a phone number, for a run in a phone context whose numbering plan does not know it:
     6 to 15 digits in at most six groups ('476 6970', '51-30-20-57', '(96) 829-325', '00 6994766',
@@ -176,7 +183,7 @@ def phone_shaped(raw: str, digits: str) -> bool:
     sizes = [len(p) for p in parts]
     if 1 in sizes[1:] or (len(parts) > 1 and max(sizes) > 8) or (len(parts) == 1 and n > 12):
         return False
-    if date_shaped(raw):
+    if date_shaped(raw) or amount_shaped(raw):
         return False
     if len(parts) == 2 and (_year(parts[0]) and _year(parts[1]) or ("." in raw or "," in raw) and sizes[1] <= 2):
         return False  # 1990-2004, 1299.00
