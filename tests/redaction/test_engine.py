@@ -54,9 +54,9 @@ class TestAnalyze:
         assert out == "<<SECRET>> <PERSON_2> <EMAIL_ADDRESS:0123456789abcdef>"
 
     def test_repeated_values_are_redacted_as_whole_words(self, engine):
-        text = "Dear Oluwaseun, ... Oluwaseun and Oluwaseunade said; call 415-555-2671, again 415-555-2671."
+        text = "Dear Oluwaseun, ... Oluwaseun and Oluwaseunade left; call 415-555-2671, again 415-555-2671."
         out = engine.redact(text).text
-        assert out == "Dear <PERSON>, ... <PERSON> and Oluwaseunade said; call <PHONE_NUMBER>, again <PHONE_NUMBER>."
+        assert out == "Dear <PERSON>, ... <PERSON> and Oluwaseunade left; call <PHONE_NUMBER>, again <PHONE_NUMBER>."
 
     def test_decrypt_alias(self, engine):
         f = Fernet(Fernet.generate_key())

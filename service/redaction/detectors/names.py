@@ -31,6 +31,8 @@ from service.redaction.detectors.names_context import (  # noqa: F401 - the tabl
     PhraseContexts, _prev_token)
 from service.redaction.detectors.names_fields import _KEY_TRIGGERS, FieldContexts
 from service.redaction.detectors.names_messages import MessageContexts
+from service.redaction.detectors.names_verbs import TRIGGERS as _VERB_TRIGGERS
+from service.redaction.detectors.names_verbs import VerbContexts
 from service.redaction.detectors.names_filters import (NOT_NAME_SUFFIX, drop_non_persons, language_hint,
                                                        merge_last_first)
 
@@ -40,7 +42,7 @@ _RIGHT = re.compile(r"(?:'s)?(?P<sep>[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)
 _NAME_STOPS = frozenset("an le do ho vu ly".split())
 
 
-class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognizer):
+class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbContexts, Recognizer):
     name = "person"
     entities = ("PERSON",)
 
@@ -67,7 +69,7 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
         self.plain = self.common - first - last  # common words that are no name of any list
         # Every word any word-set gate of `find` asks about: one C-level pass over the text's words
         # leaves a handful, and each gate then meets that handful instead of all the text's words.
-        self.gate_words = self.strong | _CTX_TRIGGERS | _KEY_TRIGGERS
+        self.gate_words = self.strong | _CTX_TRIGGERS | _KEY_TRIGGERS | _VERB_TRIGGERS
         self.load_cjk()
 
     # -- growing a seed into a full name ---------------------------------------------------
@@ -237,7 +239,8 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
         n_colons = text.count(": ")
         colons = n_colons >= 3 or (n_colons and ("] " in text or "): " in text))
         vcard = "vcard" in words
-        if not hits and not has_ctx and not runs and not at and not wide and not colons and not vcard:
+        verbs = gated & _VERB_TRIGGERS
+        if not hits and not has_ctx and not runs and not at and not wide and not colons and not vcard and not verbs:
             return []
         found: dict[tuple[int, int], float] = {}
         lang = language_hint(words)
@@ -253,7 +256,10 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
             if case == "l" and ((s and low[s - 1] in "@./")
                                 or (low[e:e + 1] in ("@", ".", "/") and low[e + 1:e + 2].isalpha())):
                 continue  # a lower-case name inside a host, path or address ("uni-heidelberg.de")
-            if n >= 2 and strong >= 1 and case != "l":
+            if n >= 2 and lang == "de" and case != "l" and not any(
+                    t in self.strong_first for t in _WORDS.findall(low[s:e])):
+                score = 0.45  # "Gute Idee", "Neue Wohnung": German nouns; a name there has a first name
+            elif n >= 2 and strong >= 1 and case != "l":
                 score = 0.85
             elif n >= 2 and case == "l" and strong >= n:
                 score = 0.6  # "john smith"; "voit un", "cas en" in French text have a word that is no sure name
@@ -273,7 +279,9 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
                 score = 0.35
             add(s, e, score)
         for s, e, score, core in runs:
-            if lang and not (all if lang == "de" else any)(t in self.any_name for t in core):
+            if lang == "de" and not (all(t in self.any_name for t in core) and any(t in self.strong_first for t in core)):
+                continue  # "Gute Nacht", "Herzlichen Glückwunsch": German capitalises its nouns
+            if lang and not any(t in self.any_name for t in core):
                 continue  # "Gute Nacht", "Des Suprêmes Biens": capitals of a language that uses more of them
             add(s, e, score)
         if has_ctx:
@@ -283,6 +291,8 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, Recognize
             self._field_spans(text, low, keys, add)
         if vcard:
             self._vcard_names(text, low, add)
+        if verbs:
+            self._verb_spans(text, low, verbs, add)
         if hits and "," in text:
             self._surname_lists(text, low, ctx.shape, add)
         if at:

@@ -18,7 +18,8 @@ _TOKEN_AT = re.compile(r"[a-z][a-z']*")
 # (possessive runs: a letter given back can never be a blank, nor a blank a letter, so no match changes, but
 # the many failed tries, one per capital, end at once instead of backtracking through the word)
 _TITLE_RUN = re.compile(
-    r"[A-Z][a-z']++(?:[ \t]++(?:(?:de|da|van|von|der|den|del|la|le|di|du|dos|ten|ter)[ \t]++){0,2}[A-Z][a-z']++){1,2}"
+    r"[A-Z][a-z']++(?:[ \t]++(?:[A-Z]\.?[ \t]++)?(?:(?:de|da|van|von|der|den|del|la|le|di|du|dos|ten|ter)[ \t]++){0,2}"
+    r"[A-Z][a-z']++){1,2}"
 )
 # the same runs in the shape map of an ASCII view (capitals read "A"): a literal first, a faster scan
 _TITLE_RUN_SHAPE = re.compile(_TITLE_RUN.pattern.replace("[A-Z]", "A").encode("ascii"))
@@ -248,8 +249,17 @@ class PhraseContexts:
                 continue
             # a run is ASCII letters, apostrophes and blanks: its [a-z]+ words are the pieces between them
             toks = low[start:end].replace("'", " ").split()
-            # "Yesterday Nereu Chapiniti": drop a leading common word (sentence start)
-            while toks and (toks[0] in common or toks[0] in FOREIGN_STOP) and toks[0] not in self.strong:
+            # "Yesterday Nereu Chapiniti": drop a leading common word (sentence start), unless it is a first
+            # name before one uncommon word ("Ruby Guibord", "Regina Blinova")
+            # "Ichita H. Takeda": a capital alone (with or without its dot) is an initial, no core word
+            initials = {w[0].lower() for w in text[start:end].split() if len(w.rstrip(".")) == 1}
+            if initials:
+                toks = [t for t in toks if len(t.rstrip(".")) > 1 or t.rstrip(".") not in initials]
+            lead_first = len(toks) >= 2 and toks[0] in self.first and toks[0] not in STOPWORDS and \
+                toks[-1] not in common and toks[-1] not in FOREIGN_STOP and len(toks[-1]) > 2 and \
+                all(t in PARTICLES for t in toks[1:-1])
+            while not lead_first and toks and (toks[0] in common or toks[0] in FOREIGN_STOP) and \
+                    toks[0] not in self.strong:
                 start = low.index(toks[0], start) + len(toks[0])
                 while start < end and not low[start].isalpha():
                     start += 1
@@ -257,13 +267,15 @@ class PhraseContexts:
             core = [t for t in toks if t not in PARTICLES]
             if len(core) < 2 or len(core) > 3:
                 continue
-            for t in core:
-                if len(t) < 3 or t in common or t in FOREIGN_STOP:
+            for k, t in enumerate(core):
+                if (len(t) < 3 and t not in self.first) or ((t in common or t in FOREIGN_STOP)
+                                                            and not (k == 0 and lead_first)):
                     break
             else:
                 # (no word of a run is mixed-case: the pattern allows only a capital and then lower case)
                 any_name = self.any_name
-                out.append((start, end, 0.6 if any(t in any_name for t in core) else 0.55, core))
+                score = 0.6 if any(t in any_name for t in core) else 0.55
+                out.append((start, end, 0.7 if initials else score, core))
         return out
 
     def _uncommon(self, words: set[str], text: str, runs: list[tuple[int, int, float, list[str]]]) -> bool:

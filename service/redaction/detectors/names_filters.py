@@ -31,7 +31,8 @@ _NEXT_WORD = re.compile(r"[ \t]*(&|[a-z]{1,32})")
 # German, where every noun is capitalised, so a capital is no sign of a name ("Ich trinke Wasser").
 _GERMAN = frozenset("""ich nicht und ist das ein eine einen einem einer wir sehr auch noch habe hast haben bitte
 keine kein mir dir mich dich sind wird heute gerade schon aber oder wie uns gern sie ihnen bist nach zum zur
-mein meine dein deine bin viel vielen""".split())
+mein meine dein deine bin viel vielen es alles klar stimmt brauche hilfe gute guten leid tut dass weil wenn hier
+jetzt immer mal doch etwas nichts ganz kann muss gehe geht gibt macht kommt komme""".split())
 # ... and French, Spanish, Italian ones: a text with two of them capitalises its sentence starts only.
 _ROMANCE = frozenset("""les une est sont avec pour dans pas nous vous elle ils qui que aux votre notre cette mais
 je il ne ces des los las unos unas muy para pero porque como esta este hay tiene algo es estoy soy tengo gli

@@ -1,0 +1,106 @@
+"""PERSON from what the sentence says a word does: the subject or object of a speech verb ("says Košutnik.",
+"said Jordan to Michelle", "Lanoie said"), the agent after a creative participle and "by" ("sung by Wit
+Rutkowski", "directed by Willemine ten Pas"), an owner of personal things ("Stojadin's address"), the
+subject of "is from", and a word addressed at the start of a text ("Asmart, can I ...").
+
+Threat model: a lone name the lists do not know is still a name when its sentence treats it as a person.
+The word must be capitalised and no plain common word (a known name that is also a word, "Jordan", counts);
+companies and products rarely "say" things in prompts, and those that do are mostly in `not_names`.
+
+Speed: the pass runs only when the text holds one of the trigger words; every occurrence is found with
+`str.find` and costs a bounded look at the words next to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.redaction.detectors.name_lists import PARTICLES, STOPWORDS, TITLES
+
+_SAY = frozenset("says said asks asked tells told replied replies answered explained added admitted whispered "
+                 "shouted laughed smiled".split())
+_SAY_BEFORE = _SAY | frozenset("thanked starring featuring".split())  # "said X", "starring X"
+_BY = frozenset("""sung sang written directed performed arranged composed painted narrated produced recorded
+illustrated edited authored translated hosted founded played""".split())
+_OWNED = frozenset("""address phone email number wife husband son daughter mother father brother sister friend
+boss birthday family mom dad parents children kids""".split())
+_VOCATIVE_NEXT = frozenset("can could would will please do did are is have thanks thank i we you".split())
+TRIGGERS = _SAY_BEFORE | _BY | _OWNED | {"from"} | _VOCATIVE_NEXT
+_DETERMINED = [[w] for w in "the a an this that our their his her its my your".split()]  # "The Court said"
+_TOKEN = re.compile(r"[^\W\d_][^\W\d_'\-]{1,30}")
+_AFTER = re.compile(r"[ \t]+([^\W\d_][^\W\d_'\-]{1,30})")
+
+
+class VerbContexts:
+    """Mixin of PersonRecognizer: reads its name sets and `_grow`."""
+
+    first: frozenset[str]
+    last: frozenset[str]
+    not_names: frozenset[str]
+    plain: frozenset[str]
+
+    def _person_word(self, text: str, s: int, e: int) -> bool:
+        tok = text[s:e]
+        low = tok.lower()
+        if not tok[0].isupper() or (len(tok) > 1 and tok.isupper()) or low in STOPWORDS or low in TITLES:
+            return False
+        if low in self.first or low in self.last:
+            return True
+        return low not in self.plain and low not in self.not_names and low not in PARTICLES
+
+    def _seed(self, text: str, low: str, s: int, e: int, score: float, add) -> None:
+        if s < e and self._person_word(text, s, e) and low[max(0, s - 6):s].split()[-1:] not in _DETERMINED:
+            gs, ge, _n, _st = self._grow(text, low, s, e, "T")
+            add(gs, ge, score)
+
+    def _word_before(self, low: str, pos: int) -> tuple[int, int]:
+        """(start, end) of the word ending right before pos across blanks (possessive "'s" dropped), or (0, 0)."""
+        i = pos
+        while i > 0 and low[i - 1] in " \t":
+            i -= 1
+        if i >= 2 and low[i - 2:i] == "'s":
+            i -= 2
+        e = i
+        while i > 0 and e - i < 32 and (low[i - 1].isalpha() or low[i - 1] in "'-"):
+            i -= 1
+        if i == e or (i and low[i - 1].isalnum()):
+            return 0, 0
+        return i, e
+
+    def _verb_spans(self, text: str, low: str, triggers: set[str], add) -> None:
+        n = len(low)
+        for w in triggers:
+            i = low.find(w)
+            while i >= 0:
+                j = i + len(w)
+                if (i and low[i - 1].isalpha()) or (j < n and low[j].isalpha()):
+                    i = low.find(w, j)
+                    continue
+                self._around(text, low, w, i, j, add)
+                i = low.find(w, j)
+
+    def _around(self, text: str, low: str, w: str, i: int, j: int, add) -> None:
+        if w in _SAY_BEFORE:  # "said Jordan", "says Košutnik."
+            m = _AFTER.match(text, j)
+            if m is not None:
+                self._seed(text, low, *m.span(1), 0.7, add)
+        if w in _SAY and i and low[i - 1] in " \t":  # "Lanoie said"
+            s, e = self._word_before(low, i)
+            if e and low[e:e + 2] != "'s":
+                self._seed(text, low, s, e, 0.7, add)
+        if w in _BY and low.startswith(" by ", j):  # "sung by Wit Rutkowski"
+            m = _AFTER.match(text, j + 3)
+            if m is not None:
+                self._seed(text, low, *m.span(1), 0.7, add)
+        if w in _OWNED and i >= 3 and low[i - 3:i] == "'s ":  # "Stojadin's address"
+            s, e = self._word_before(low, i - 1)
+            if e:
+                self._seed(text, low, s, e, 0.7, add)
+        if w == "from" and low.endswith(" is ", 0, i):  # "Keiran is from Acme Ltd"
+            s, e = self._word_before(low, i - 4)
+            if e and (s == 0 or low[s - 1] in "\n.!?\"'(") and text[s].isupper():
+                self._seed(text, low, s, e, 0.65, add)
+        if w in _VOCATIVE_NEXT and i >= 2 and low[i - 2:i] == ", ":  # "Asmart, can I ..."
+            s, e = self._word_before(low, i - 2)
+            if e and e == i - 2 and (s == 0 or low[s - 1] == "\n") and _TOKEN.fullmatch(text, s, e):
+                self._seed(text, low, s, e, 0.65, add)
