@@ -17,6 +17,11 @@ from tests.redaction.conftest import types_of
     "The lexer emits the token \"IDENT\" for every name and the token 'STRING_LIT' for quoted text.",
     "Call tokenizer.detect_encoding(readline) and pass stream.readline(2) to it.",
     "Use the pass keyword as a placeholder; pass (the statement) does nothing.",
+    "The flag is optional; pass api_key=None to read it from the environment.",  # a keyword argument
+    "session = connect(host, client_secret=client_secret, token=cached_token)",  # variables passed on
+    "refresh_token: Mapping[str, int] = {}",  # a type annotation
+    "token = environ.copy()[\"SESSION_TOKEN\"]",  # a subscription
+    'grant = {"token_type": "bearer", "scope": "read"}',
 ])
 def test_key_words_in_prose_and_code_are_not_secrets(engine, text) -> None:
     assert "SECRET" not in [t for t, _ in types_of(engine, text)], text
@@ -29,6 +34,8 @@ def test_key_words_in_prose_and_code_are_not_secrets(engine, text) -> None:
     ('"password": "sunny-Day_42"', "sunny-Day_42"),
     ("PASSWORD=HUNTERTWO", "HUNTERTWO"),  # an assignment keeps an all-capitals value
     ("pass\tW1nter!ze", "W1nter!ze"),
+    ("pass password=Hq4!mn82", "Hq4!mn82"),  # the assignment inside is still judged
+    ("password = lamp_post_42", "lamp_post_42"),  # with a digit: typed by hand, not a variable
 ])
 def test_values_after_the_same_words_are_still_secrets(engine, text, value) -> None:
     assert ("SECRET", value) in types_of(engine, text)
@@ -51,3 +58,21 @@ def test_networks_and_versions_are_not_ip_addresses(engine, text) -> None:
 ])
 def test_host_addresses_with_a_prefix_are_still_found(engine, text, value) -> None:
     assert ("IP_ADDRESS", value) in types_of(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "@dataclass\nclass Point:\n    x: int\n\nclass View:\n    @cached.property\n    def area(self): ...",
+    "Register it with the decorator @app.get and @router.post; both are shorthands.",
+    "scores = features @ weights.mean(axis=0)",  # a matrix product
+])
+def test_decorators_and_matrix_products_are_not_email_addresses(engine, text) -> None:
+    assert "EMAIL_ADDRESS" not in [t for t, _ in types_of(engine, text)], text
+
+
+@pytest.mark.parametrize("text,value", [
+    ("write to liv.moen @ posteo.de today", "liv.moen @ posteo.de"),
+    ("mail ODA.BERG @ PROTON.ME now", "ODA.BERG @ PROTON.ME"),
+    ("reach me at tove@lab.internal", "tove@lab.internal"),  # no blank: any TLD
+])
+def test_addresses_with_a_blank_beside_the_at_sign_are_still_found(engine, text, value) -> None:
+    assert ("EMAIL_ADDRESS", value) in types_of(engine, text)

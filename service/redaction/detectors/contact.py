@@ -64,6 +64,18 @@ _AT = re.compile("@")
 _AT_DOMAIN = re.compile(r"@[ \t]?[A-Za-z0-9][A-Za-z0-9-]{0,62}\.[A-Za-z0-9]")
 
 
+def _kept(m: re.Match[str]) -> bool:
+    """A match that is an address: its TLD is no file extension (icon@2x.png), and a blank beside the '@'
+    ("ann @ example.com") only with a TLD people use, since code spaces '@' the same way ("and @app.route",
+    "x @ weights.mean": a decorator, a matrix product)."""
+    tld = m.group("tld").lower()
+    if tld in _NOT_TLD:
+        return False
+    at = m.string.find("@", m.start(), m.end())
+    spaced = m.string[at - 1] in " \t" or m.string[at + 1] in " \t"
+    return not spaced or tld in _TLD_SET or (len(tld) == 2 and m.group("tld").islower())
+
+
 class EmailRecognizer(Recognizer):
     """EMAIL_RE run in a window around each '@' ([at-72, at+260), the window bounding the cost of a
     pathological text), tried only at the one start per '@' where a match can begin (`_local_start`),
@@ -126,7 +138,7 @@ class EmailRecognizer(Recognizer):
         for j in range(m_ok - 1, -1, -1):
             if j + 1 < m_ok and ok_starts[j + 1] >= ends[j]:
                 stretch[j] = stretch[j + 1]
-            next_ok[j] = j if ok_match[j].group("tld").lower() not in _NOT_TLD else next_ok[j + 1]
+            next_ok[j] = j if _kept(ok_match[j]) else next_ok[j + 1]
         ats = [m.start() for m in _AT.finditer(text)]  # every '@' opens a window unless already covered
         covered = -1
         i = 0
@@ -162,7 +174,7 @@ class EmailRecognizer(Recognizer):
                 j = bisect_left(ok_starts, last, s + 1)
             if again and starts[kl] >= last:
                 m = EMAIL_RE.match(text, starts[kl], hi)
-                if m is not None and m.end() > covered and m.group("tld").lower() not in _NOT_TLD:
+                if m is not None and m.end() > covered and _kept(m):
                     out.append((m.start(), m.end(), 1.0, "EMAIL_ADDRESS"))
                     covered = m.end()
         return out

@@ -255,7 +255,7 @@ _PLACEHOLDER = re.compile(
     r"^(?:\$\{?[\w.]+\}?|\{\{.*\}\}|<[^>]*>?|\*+|x+|\.+|null|none|nil|true|false|undefined|"
     r"changeme|redacted|\[redacted\]|your[_-]?\w*|example|placeholder|required|optional|str|string|"
     r"int|bool|os\.environ.*|process\.env.*|getenv.*|env\(.*|settings\..*|config\..*|self\..*|"
-    r"[\w.]+\(.*|not|the|a|an|to|for|and|of|in|on|is|will|should|must|field|value|here|below|above|"
+    r"[\w.]+[(\[].*|bearer|basic|not|the|a|an|to|for|and|of|in|on|is|will|should|must|field|value|here|below|above|"
     r"with|from|that|this|you|your|was|are|be|by|as|it|or|if|can|has|have|used|set|needed|missing|"
     r"invalid|expired|reset|empty|hash|hashed|length|manager|protected|\w+:)$",
     re.IGNORECASE,
@@ -266,6 +266,7 @@ _WORDY = re.compile(r"^[a-z]+$")
 # with sentence punctuation ("Pass auf!"), a grammar or constant name ('the token "NUMBER"')
 _SENTENCE_END = "!?.,:;"
 _CONSTANT = re.compile(r"^[A-Z][A-Z_]*$")
+_VARIABLE = re.compile(r"^[A-Za-z]+(?:[_.][A-Za-z]+)+$")  # db_password, self.api_key (no digit: not typed by hand)
 _IDENT_RUN = re.compile(r"[\w.-]*")  # what the walk back to an identifier's start crosses (isalnum, _ . -)
 
 
@@ -301,6 +302,11 @@ class AssignmentRecognizer(Recognizer):
             explicit = assigned or m.group("q")
             if not assigned and _CONSTANT.match(val):
                 continue  # 'the token "NUMBER"', "pass TIMEOUT": names, not values
+            if not assigned and "=" in val:
+                last_end = m.start("val")  # "pass password=None": the value is an assignment, judged on its own
+                continue
+            if assigned and _VARIABLE.match(val) and _KEY_HINT.search(val.lower()) and not m.group("q"):
+                continue  # "client_secret=client_secret", "token=auth_token": a variable passed on, no literal
             if not explicit:
                 if _WORDY.match(val):
                     continue  # "the password manager", "token expired"
