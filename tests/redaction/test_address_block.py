@@ -124,3 +124,44 @@ def test_more_address_forms(engine, text, value):
 ])
 def test_places_with_numbers_that_are_not_postcodes(engine, text):
     assert locations(engine, text) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    # Italian particles inside a street name behind a junk prefix, in a block
+    ("}} Ugo Neri\n}} 5120 Via dalla Fontana 31\n}} Apt. 6\n}} Lugano\n}} Switzerland 6900",
+     "5120 Via dalla Fontana 31\n}} Apt. 6\n}} Lugano\n}} Switzerland 6900"),
+    # an ordinal street after a house number in a block
+    ("}} 4410 2207 52nd Avenue\n}} Suite 3\n}} Regina\n}} Canada 40210", "4410 2207 52nd Avenue\n}} Suite 3\n}} Regina\n}} Canada 40210"),
+    # Hungarian abbreviated street words, an upper-case place line and a region line
+    ("Ilona Kis\nDunamenti Kft\n7712 Petofi rkp. 12.\nSZEGED\n, CS\n 6720", "7712 Petofi rkp. 12.\nSZEGED\n, CS\n 6720"),
+    # a unit before a house number and a street with no number after its name; a British postcode line
+    ("Dr. Ola Berg Suite 14 310 2 Marsh Road\nTHE GRANGE nan NR3 1AB", "Suite 14 310 2 Marsh Road\nTHE GRANGE nan NR3 1AB"),
+    ("Mrs. Ana Vidal Apt. 8 4120 77 S. Mercado\nValletta VLT 1117", "Apt. 8 4120 77 S. Mercado\nValletta VLT 1117"),
+    # "lives on the north side of", "the bus station is on"
+    ("He lives on the north side of Rautatienkatu 45.", "Rautatienkatu 45"),
+    ("The bus station is on Alte Landstrasse 86", "Alte Landstrasse 86"),
+    # a street line after an address label and a blank line, whatever its first word
+    ("Here is Ada's address:\n\nKirkevej 65 Moller Fields\n Suite 2\n Odense\n Denmark 5000",
+     "Kirkevej 65 Moller Fields\n Suite 2\n Odense\n Denmark 5000"),
+    # a Czech region written with a lower-case "kraj" after the unit
+    ("The parcel went to 841 Nerudova 12 Apt. 5 Kladno Stredocesky kraj yesterday.",
+     "841 Nerudova 12 Apt. 5 Kladno Stredocesky kraj"),
+    # a Dutch postcode after "in"; an Australian "Parade" after "meet ... at"
+    ("We opened an office in Heerlen 6411 AB in May.", "Heerlen 6411 AB"),
+    ("We'll meet at Harbour Cafe, 611 43 Marine Parade, COOGEE", "611 43 Marine Parade, COOGEE"),
+    # a Chinese street in a street field
+    ("<street>中山路88号</street>", "中山路88号"),
+])
+def test_forms_of_other_generators(engine, text, value):
+    # covered whole (a name detector may take the honorific's name into the same span, named PERSON then)
+    assert covered(engine, text, value)
+    assert any("LOCATION" in t for t, _ in types_of(engine, text)) or "Apt" in text
+
+
+@pytest.mark.parametrize("text", [
+    "It is no. 5 on the list.",
+    "Our station is on Channel 4 tonight.",
+    "The Easter Parade had 25 floats.",
+])
+def test_counted_and_numbered_things_stay(engine, text):
+    assert locations(engine, text) == []

@@ -157,7 +157,8 @@ class AddressRecognizer(Recognizer):
         if " in " in text:
             find_in_place(text, out)
         if shape is None or b"0 " in shape:
-            find_shaped(text, ctx.lower, lambda s, e: self._emit(ctx, s, e, 0.8, out, True, house_before=True))
+            find_shaped(text, ctx.lower, lambda s, e: self._emit(ctx, s, e, 0.8, out, True, house_before=True),
+                        not hit.isdisjoint(_UNIT_GATE))
         out.extend(self._no_digit(ctx))
         if not hit.isdisjoint(POSTCODE_CUE_WORDS):
             postcode_cues(ctx.text, ctx.lower, hit, out)
@@ -245,7 +246,8 @@ class AddressRecognizer(Recognizer):
         if shape is not None and len(forms) - len(low_forms) < 3 and not any(
                 f in text for f in forms if f not in low_forms):
             forms = low_forms  # no capitalised street word anywhere: one or two finds instead of three shape scans
-        elif shape is not None and not (b"0 A" in shape or b"0A A" in shape or b"0, A" in shape):
+        elif shape is not None and not (b"0 A" in shape or b"0A A" in shape or b"0, A" in shape or any(
+                o in shape for o in (b"0th A", b"0rd A", b"0nd A", b"0st A"))):
             forms = low_forms  # no number before a capital anywhere: only lower-case lines ("221b baker street")
         starts: list[int] = []  # house-number starts seen so far, ascending
         scanned = 0
@@ -343,7 +345,8 @@ class AddressRecognizer(Recognizer):
             if m is not None:
                 s = m.start("street")
                 first = text[s:m.end()].split(None, 2)
-                if first[0].lower() in NOT_A_STREET or (first[0].isdigit() and first[1].lower() in NOT_A_STREET):
+                if first[0].lower().rstrip(".") in NOT_A_STREET or (
+                        first[0].isdigit() and first[1].lower().rstrip(".") in NOT_A_STREET):
                     continue  # "meet in Room 101", "sent to 3 Windows 10 users"
                 if self._emit(ctx, s, m.end(), 0.8, out, True):
                     covered = m.end()
@@ -377,7 +380,8 @@ class AddressRecognizer(Recognizer):
                 continue
             s, e = m.span("v")
             v = text[s:e].rstrip(" ,\t\r")
-            if " " in v and "//" not in v and any(c.isdigit() for c in v) and any(c.isalpha() for c in v):
+            if (" " in v or any("\u3400" <= c <= "\u9fff" for c in v)) and "//" not in v and any(
+                    c.isdigit() for c in v) and any(c.isalpha() for c in v):  # a CJK street needs no space
                 out.append((s, s + len(v), 0.8, _ENTITY))
 
 ADDRESS = AddressRecognizer()

@@ -26,7 +26,8 @@ import re
 from service.redaction.detectors.address_context import caps_before, unit_before, word_start
 from service.redaction.detectors.address_data import NUMBER_FIRST_WORDS, PARTICLES
 
-_EXTRA_PARTICLES = frozenset(("nad", "pod", "na", "u", "im", "bei", "og", "i", "e", "a", "do", "dos", "das", "k"))
+_EXTRA_PARTICLES = frozenset(("nad", "pod", "na", "u", "im", "bei", "og", "i", "e", "a", "do", "dos", "das", "k",
+                              "dalla", "dal", "dello", "al", "alla", "allo", "sul", "sulla", "nel", "nella", "kraj"))
 _PARTICLE_SET = frozenset(PARTICLES) | _EXTRA_PARTICLES
 # Lower-case words inside street names of many languages ("Tom Wilhelmsens vei", "Gosposka ulica", "Erzsebet
 # ter", "Tompa u.", "Luige tee"): a name may hold these after its first word; any other lower-case word ends it.
@@ -35,6 +36,7 @@ vei veien vegen gate gata gatan gaten vej gade stig stien ulica ulice utca út u
 körút korut tee tänav tanav iela gatve etorbidea kalea kale strada rue calle carrer rua via ul. al. pl. os.
 náměstí namesti nám. nam. třída trida cesta trg straße strasse str. weg laan straat allee platz kuja katu tie
 polku kaari väylä vayla tori sokak sokağı caddesi cad. bulvarı odos leoforos bulevar avenida avda. ctra.
+krt. rkp. útja utja rakpart körönd sétány setany lépcső veg vegur vegen brygge kaj torg plads allé alle
 """.split())
 # Closings, greetings, contact labels and sentence openers never start a place line.
 _CLOSERS = frozenset("""
@@ -52,7 +54,7 @@ figure fig table tab day days week weeks year years month months hour hours floo
 train flight seat row grade class lesson unit item issue article art rule verse psalm book act scene track disc
 game round match team group pm am gb mb kb tb usd eur gbp x no nr number apt apartment suite ste flat box lot
 question q task exercise problem phase stage sprint release build patch rfc pep iso tier top list slide note
-euro euros dollar dollars pound pounds cent cents yen franc francs kroner kronor points tickets items units users
+channel tv radio fm bay dock stand stop zone terminal sector block wing hall building euro euros dollar dollars pound pounds cent cents yen franc francs kroner kronor points tickets items units users
 people minutes seconds times pieces copies songs books games players files lines steps rounds miles km kg
 """.split())
 _UNIT_LINE = re.compile(
@@ -61,7 +63,8 @@ _UNIT_LINE = re.compile(
 _PC = re.compile(r"(?:[A-Z]{1,2}-)?\d{2,6}(?:[- ]\d{2,4})?|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d")
 _REGION = re.compile(r"(?:[A-Z]{2,3}|nan|\d{1,2})")
 _TOKEN = re.compile(r"[ \t]*(?:(?P<comma>,)|(?P<unit>(?i:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*"
-                    r"\d{1,5}[A-Za-z]?(?![\w]))|(?P<pc>\d{1,6}(?:-\d{2,4}|[ \t]\d{2}(?![\w]))?(?![\w]))|"
+                    r"\d{1,5}[A-Za-z]?(?![\w]))|(?P<pc>\d{1,6}(?:-\d{2,4}|[ \t]\d{2}(?![\w]))?(?![\w])|"
+                    r"[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}(?![\w])|\d{4}[ \t][A-Z]{2}(?![\w]))|"
                     r"(?P<paren>\([^\W\d_][\w'-]{0,20}\))|(?P<word>[^\W\d_][\w'.\u2206-]{0,30}))")
 _MAX_LINE = 100
 _MAX_LINES = 6
@@ -102,7 +105,7 @@ def _place_run(text: str, i: int, e: int, first: bool) -> tuple[int, bool, bool]
             dotted = tok.endswith(".") and len(tok) > 3 and "." not in tok[:-1]
             word = tok[:-1] if dotted else tok
             low = word.lower()
-            if "@" in tok or (first and count == 0 and (low in _CLOSERS or word[0].islower())):
+            if "@" in tok or (first and count == 0 and (low in _CLOSERS and not word.isupper() or word[0].islower())):
                 break
             if word[0].islower() and low != "nan" and low not in _PARTICLE_SET:
                 lows += 1
@@ -206,8 +209,9 @@ def name_ok(text: str, s: int, e: int) -> bool:
     if not _TITLE_WORDS.isdisjoint(words):
         return False  # a title in title case: "5 Musicians Of The 70s"
     for w in words[1:]:
-        if w[0].islower() and w.lower() not in LOW_STREET and w.lower() not in _PARTICLE_SET:
-            return False
+        if w[0].islower() and w.lower() not in LOW_STREET and w.lower() not in _PARTICLE_SET and not (
+                w.endswith(".") and len(w) <= 5 and w[:-1].isalpha()):
+            return False  # prose; a lower-case abbreviation ("Bem rkp. 97.") is a street word
         if w.lower().rstrip(".") in NOT_A_STREET and not w[0].isdigit():
             return False
     return True
@@ -267,10 +271,10 @@ def shaped_in_context(text: str, low: str, m: re.Match[str]) -> bool:
         return True
     if _UNIT_LINE.match(text[e:e + 40].lstrip(" \t,")) is not None or unit_before(text, s) >= 0:
         return True  # "4479 Fitjabraut 85 Apt. 3", "Suite 735 0863 Dozsa Gyorgy ut 92."
+    block = text[e:extend_after(text, e)]
+    if "\n" in block and (_UNIT_IN.search(block) is not None or _PC_RUN.search(block) is not None):
+        return True  # a block that goes on with a unit or a postcode line
     if _line_start(text, s):
-        block = text[e:extend_after(text, e)]
-        if "\n" in block and (_UNIT_IN.search(block) is not None or _PC_RUN.search(block) is not None):
-            return True  # a block that goes on with a unit or a postcode line
         eol = text.find("\n", e)
         return block.startswith(",") and len(block) == len(text[e:eol if eol >= 0 else len(text)].rstrip(" \t\r.")) \
             and sum(c.isupper() for c in block) >= 2  # "8097 Tacuarembo 3069, YLIVIESKA, Finland" as a line
@@ -283,11 +287,23 @@ _CUE_WORDS = frozenset("address addresses adresse anschrift direccion indirizzo 
 
 def cue_word_near(low: str, s: int) -> bool:
     """An address word among the few words before s ("the following? 3807 ...", "office is at")."""
-    return not _CUE_WORDS.isdisjoint(re.findall(r"[a-z]+", low[max(0, s - 48):s]))
+    return not _CUE_WORDS.isdisjoint(re.findall(r"[a-z]+", low[max(0, s - 64):s]))
 
 
-def find_shaped(text: str, low: str, emit) -> None:
-    """Shaped street lines ("388 Adalgata 81") in an address context; `emit(s, e)` grows and keeps one."""
+_UNIT_THEN_LINE = re.compile(
+    r"(?i:apt|apartment|suite|unit|flat)\.?[ \t]*#?[ \t]*\d{1,5}[A-Za-z]?[ \t]+(?P<st>\d{1,6}[ \t]+(?:\d{1,5}[ \t]+)?"
+    r"(?:[NSEW]\.[ \t]+)?" + _FIRST + r"(?:[ \t]+" + _NEXT + r"){0,4})[ \t]*(?=\r?\n)")
+
+
+def find_shaped(text: str, low: str, emit, units: bool = False) -> None:
+    """Shaped street lines ("388 Adalgata 81") in an address context; `emit(s, e)` grows and keeps one.
+    With `units`, also a street line with no number after its name that follows a unit and ends its line
+    above a postcode line ("Suite 963 4553 124 N. Stadion\nLarnaka LA 6019")."""
+    if units:
+        for m in _UNIT_THEN_LINE.finditer(text):
+            e = m.end("st")
+            if name_ok(text, m.start("st"), e) and _PC_RUN.search(text, e, extend_after(text, e)) is not None:
+                emit(m.start("st"), e)
     covered = 0
     for m in _SHAPE_AT.finditer(text):
         if m.start() < covered:
@@ -328,7 +344,7 @@ def _corner_side(text: str, i: int, e: int, stop_at_and: bool) -> tuple[int, boo
             break
         evidence = evidence or any(c.isdigit() for c in tok) or low.rstrip(".") in _STREET_END
         end = m.end()
-        if tok.endswith(".") and len(tok) > 3:
+        if tok.endswith(".") and len(tok) > 3 and "." not in tok[:-1]:
             end -= 1  # "Nielsen Key." ends the sentence
             break
     return end, evidence
@@ -424,8 +440,10 @@ def words_before(text: str, low: str, s: int) -> int:
         while j > 0 and text[j - 1] in " \t":
             j -= 1
         if j == 0 or text[j - 1] in ":\n":
-            # at a line start only a street abbreviation opens the line ("ul. Polna 134 Kowal Heights")
-            if first.endswith(".") and len(first) <= 4 or first.lower() in LOW_STREET:
+            # at a line start: a street abbreviation ("ul. Polna 134 Kowal Heights"), a joined name, or
+            # any street words after an address word ("address:\n\nFrorupvej 65 Geisler Fords")
+            if first.endswith(".") and len(first) <= 4 or first.lower() in LOW_STREET or joined or \
+                    cue_word_near(low, j):
                 best = w
         elif cue_before(text, low, w):
             best = w
@@ -434,7 +452,7 @@ def words_before(text: str, low: str, s: int) -> int:
 
 _IN_PLACE = re.compile(
     r"(?P<place>(?:[A-Z]|[^\W\d_a-z])[\w'.-]{1,30}(?:[ \t]+(?:(?:[A-Z]|[^\W\d_a-z])[\w'.-]{0,30}|de|del|do|da|la|le|"
-    r"am|an|nad|sur|upon)){0,3})[ \t]+(?P<pc>\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{4}|[A-Z]\d[A-Z][ \t]\d[A-Z]\d)(?![\w-])"
+    r"am|an|nad|sur|upon)){0,3})[ \t]+(?P<pc>\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{4}(?:[ \t][A-Z]{2})?|[A-Z]\d[A-Z][ \t]\d[A-Z]\d)(?![\w-])"
     r"(?=[ \t]+(?:in|to|for|and|with)[ \t]|[ \t]*(?:[,;.!?)]|$))"
 )
 

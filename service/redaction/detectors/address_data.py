@@ -21,7 +21,7 @@ motorway mount mountain mountains neck orchard oval overpass park parks pass pat
 plains point points port ports prairie radial ramp ranch rapid rapids rest ridge ridges river route row
 run shoal shoals shore shores skyway spring springs spur spurs station stream summit throughway trace
 track trafficway tunnel underpass union unions valley valleys viaduct view views village villages ville
-vista wall well wells ways squares streets
+vista wall well wells ways squares streets parade esplanade quay circuit rise vale
 """.split())
 # French types, written after the number ("12 rue de la Paix"); strong.
 FR_TYPES = frozenset("""
