@@ -152,3 +152,46 @@ def _ms(out: str, pct: str) -> float:
 
 def median_runs(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def pii_side_by_side(*, seconds: float = 5, rounds: int = 3, connections: int = 16,
+                     database_url: str | None = None, **settings: str) -> dict[str, dict[str, float]]:
+    """The issue-13 HTTP targets in one run: bare FastAPI POST, `/v1/redact` and `/v1/predict` (records on),
+    each sent `PII_PROMPT` with the default logging, one gateway worker and the bare app both pinned to core 0,
+    wrk on core 1, the three interleaved `rounds` times. Returns the median of each
+    ({"bare"|"redact"|"predict": wrk figures}), with "ratio" added to the two gateway routes."""
+    env = prepare(database_url, **settings)
+    client = cli(env, "create-client", "--name", "bench", "--role", "redactor", "--role", "predictor")
+    key = cli(env, "create-key", "--client", client["client_id"])["api_key"]
+    post = {"Content-Type": "application/json"}
+    auth = {**post, "Authorization": f"Bearer {key}"}
+    runs: dict[str, list[dict[str, float]]] = {"bare": [], "redact": [], "predict": []}
+    with gateway(env, cpu="0") as base, bare(cpu="0") as bare_base:
+        targets = {"bare": (f"{bare_base}/bare", json.dumps({"input": PII_PROMPT}), post),
+                   "redact": (f"{base}/v1/redact", json.dumps({"text": PII_PROMPT}), auth),
+                   "predict": (f"{base}/v1/predict", json.dumps({"input": PII_PROMPT}), auth)}
+        for url, body, headers in targets.values():  # warm-up: connections, caches, first records
+            wrk(url, method="POST", body=body, headers=headers, seconds=1, connections=connections)
+        for _ in range(rounds):
+            for name, (url, body, headers) in targets.items():
+                runs[name].append(wrk(url, method="POST", body=body, headers=headers, seconds=seconds,
+                                      connections=connections))
+    med = {k: median_runs(v) for k, v in runs.items()}
+    for name in ("redact", "predict"):
+        med[name]["ratio"] = med[name]["rps"] / med["bare"]["rps"]
+    return med
+
+
+PII_TARGETS = {"redact": 0.35, "predict": 0.30}
+
+
+def format_side_by_side(med: dict[str, dict[str, float]], connections: int = 16) -> str:
+    lines = [f"HTTP, {len(PII_PROMPT.encode())}-byte prompt with a name, an e-mail, a phone and a card, default "
+             f"logging, wrk -c{connections}: bare FastAPI {med['bare']['rps']:,.0f} req/s "
+             f"(p50 {med['bare']['p50_ms']:.2f} ms)"]
+    for name, path in (("redact", "/v1/redact"), ("predict", "/v1/predict (records on)")):
+        m, target = med[name], PII_TARGETS[name]
+        lines.append(f"  {path:<26} {m['rps']:>8,.0f} req/s (p50 {m['p50_ms']:.2f} ms, p99 {m['p99_ms']:.2f} ms, "
+                     f"non-2xx {m['errors']:.0f}) = {m['ratio']:.1%} of bare; target >= {target:.0%} "
+                     f"{'OK' if m['ratio'] >= target else 'BELOW TARGET'}")
+    return "\n".join(lines)

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.redaction            # table + in-process throughput
     .venv/bin/python -m bench.redaction --misses   # also list leaked values and false positives (local use)
+    .venv/bin/python -m bench.redaction --http     # only the HTTP targets: /v1/redact and /v1/predict vs bare
 
 Metrics (per part and per entity type):
 - leak rate: share of gold PII values still present in the redacted output, compared after removing
@@ -17,7 +18,8 @@ run over the same texts in the same process, since absolute MB/s moves with mach
   every text, the worst case;
 - typical prompts: prose, code, logs and stack traces of 300 B to a few KB, a third of them holding
   corpus texts (see `typical_prompts`).
-The HTTP section (through the real app, side by side with a bare endpoint) plugs in at `run_http`.
+HTTP (`run_http`, alone with --http): /v1/redact and /v1/predict through the real app, side by side with a
+bare FastAPI endpoint in one run.
 """
 
 from __future__ import annotations
@@ -209,39 +211,17 @@ def run_baseline(texts: list[str], rounds: int = 5) -> float:
     return nbytes / statistics.median(times) / 1e6
 
 
-def run_http(engine: RedactionEngine, texts: list[str], seconds: int = 5, rounds: int = 3) -> str | None:
-    """POST /v1/redact of a prompt carrying a name, an e-mail, a phone and a card (API key auth, rate limit
-    guard, record, default logging) on one worker pinned to core 0, against the bare FastAPI POST (pydantic
-    body in, declared return type) on the same core, interleaved; wrk on core 1. Target (issue 13): at
-    least 35% of the bare endpoint's throughput."""
-    import json
+def run_http(seconds: int = 5, rounds: int = 3) -> str:
+    """The issue-13 HTTP targets side by side in one run (bench.harness.pii_side_by_side): `/v1/redact` and
+    `/v1/predict` (records on) sent a prompt carrying a name, an e-mail, a phone and a card, with the default
+    logging, against the bare FastAPI POST on the same core, interleaved. Targets: 35% and 30% of bare."""
     import shutil
 
-    from bench.harness import PII_PROMPT, bare, cli, gateway, median_runs, prepare, wrk
+    from bench.harness import format_side_by_side, pii_side_by_side
 
     if not shutil.which("wrk"):
         return "HTTP: skipped (needs wrk: apt-get install wrk)"
-    sample = PII_PROMPT
-    body = json.dumps({"text": sample})
-    env = prepare()
-    client = cli(env, "create-client", "--name", "bench", "--role", "redactor")
-    key = cli(env, "create-key", "--client", client["client_id"])["api_key"]
-    post = {"Content-Type": "application/json"}
-    runs: dict[str, list[dict]] = {"bare": [], "redact": []}
-    with gateway(env, cpu="0") as base, bare(cpu="0") as bare_base:
-        targets = {"bare": (f"{bare_base}/bare", json.dumps({"input": sample}), post),
-                   "redact": (f"{base}/v1/redact", body, {**post, "Authorization": f"Bearer {key}"})}
-        for url, b, h in targets.values():
-            wrk(url, method="POST", body=b, headers=h, seconds=1)
-        for _ in range(rounds):
-            for name, (url, b, h) in targets.items():
-                runs[name].append(wrk(url, method="POST", body=b, headers=h, seconds=seconds))
-    med = {k: median_runs(v) for k, v in runs.items()}
-    ratio = med["redact"]["rps"] / med["bare"]["rps"]
-    return (f"HTTP, {len(sample.encode())}-byte text, wrk -c32: bare FastAPI {med['bare']['rps']:,.0f} req/s; "
-            f"/v1/redact {med['redact']['rps']:,.0f} req/s (p50 {med['redact']['p50_ms']:.2f} ms, "
-            f"p99 {med['redact']['p99_ms']:.2f} ms, non-2xx {med['redact']['errors']:.0f}) = {ratio:.1%} of bare; "
-            f"target >= 35% {'OK' if ratio >= 0.35 else 'BELOW TARGET'}")
+    return format_side_by_side(pii_side_by_side(seconds=seconds, rounds=rounds))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,7 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--no-perf", action="store_true")
     ap.add_argument("--no-http", action="store_true", help="skip the through-HTTP comparison")
+    ap.add_argument("--http", action="store_true", help="only the through-HTTP comparison (both routes)")
+    ap.add_argument("--seconds", type=int, default=5, help="wrk seconds per HTTP run")
     args = ap.parse_args(argv)
+    if args.http:
+        print(run_http(args.seconds, args.rounds))
+        return 0
     t0 = time.perf_counter()
     engine = RedactionEngine.default()
     print(f"engine built in {time.perf_counter() - t0:.2f}s")
@@ -273,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{r2['texts_per_s']:.0f} texts/s, {r2['mb_per_s']:.2f} MB/s (best {r2['mb_per_s_best']:.2f}); "
               f"baseline {run_baseline(typical, args.rounds):.2f} MB/s")
         if not args.no_http:
-            print(run_http(engine, texts))
+            print(run_http(args.seconds, min(args.rounds, 3)))
     return 0
 
 
