@@ -32,7 +32,7 @@ from service.redaction.detectors.names_context import (  # noqa: F401 - the tabl
 from service.redaction.detectors.names_fields import _KEY_TRIGGERS, FieldContexts
 from service.redaction.detectors.names_messages import MessageContexts
 from service.redaction.detectors.names_verbs import TRIGGERS as _VERB_TRIGGERS
-from service.redaction.detectors.names_verbs import VerbContexts
+from service.redaction.detectors.names_verbs import VerbContexts, vocative
 from service.redaction.detectors.names_filters import (NOT_NAME_SUFFIX, drop_non_persons, language_hint,
                                                        merge_last_first)
 
@@ -240,10 +240,11 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
         colons = n_colons >= 3 or (n_colons and ("] " in text or "): " in text))
         vcard = "vcard" in words
         verbs = gated & _VERB_TRIGGERS
-        if not hits and not has_ctx and not runs and not at and not wide and not colons and not vcard and not verbs:
+        told = bool(verbs) or " is from " in low or vocative(text) is not None
+        if not hits and not has_ctx and not runs and not at and not wide and not colons and not vcard and not told:
             return []
         found: dict[tuple[int, int], float] = {}
-        lang = language_hint(words)
+        lang = language_hint(words) if (hits or runs or has_ctx) else ""
 
         def add(s: int, e: int, score: float) -> None:
             key = (s, e)
@@ -291,7 +292,7 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
             self._field_spans(text, low, keys, add)
         if vcard:
             self._vcard_names(text, low, add)
-        if verbs:
+        if told:
             self._verb_spans(text, low, verbs, add)
         if hits and "," in text:
             self._surname_lists(text, low, ctx.shape, add)

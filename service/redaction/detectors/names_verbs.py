@@ -25,10 +25,18 @@ illustrated edited authored translated hosted founded played""".split())
 _OWNED = frozenset("""address phone email number wife husband son daughter mother father brother sister friend
 boss birthday family mom dad parents children kids""".split())
 _VOCATIVE_NEXT = frozenset("can could would will please do did are is have thanks thank i we you".split())
-TRIGGERS = _SAY_BEFORE | _BY | _OWNED | {"from"} | _VOCATIVE_NEXT
+TRIGGERS = _SAY_BEFORE | _BY | _OWNED  # ("is from" and the address at the start are tested apart: common words)
+_VOCATIVE = re.compile(r"([^\W\d_][^\W\d_'\-]{1,30}), (\w+)")
 _DETERMINED = [[w] for w in "the a an this that our their his her its my your".split()]  # "The Court said"
-_TOKEN = re.compile(r"[^\W\d_][^\W\d_'\-]{1,30}")
 _AFTER = re.compile(r"[ \t]+([^\W\d_][^\W\d_'\-]{1,30})")
+
+
+def vocative(text: str) -> re.Match[str] | None:
+    """The word a text opens by addressing ("Asmart, can I ..."), before any test of the word itself."""
+    if not text[:1].isupper():
+        return None
+    m = _VOCATIVE.match(text)
+    return m if m is not None and m.group(2).lower() in _VOCATIVE_NEXT else None
 
 
 class VerbContexts:
@@ -68,7 +76,17 @@ class VerbContexts:
         return i, e
 
     def _verb_spans(self, text: str, low: str, triggers: set[str], add) -> None:
+        """`triggers`: the text's words met with TRIGGERS (may be empty: the two tests below need none)."""
         n = len(low)
+        m = vocative(text)  # "Asmart, can I ..."
+        if m is not None:
+            self._seed(text, low, *m.span(1), 0.65, add)
+        i = low.find(" is from ")
+        while i >= 0:  # "Keiran is from Acme Ltd"
+            s, e = self._word_before(low, i)
+            if e and (s == 0 or low[s - 1] in "\n.!?\"'(") and text[s].isupper():
+                self._seed(text, low, s, e, 0.65, add)
+            i = low.find(" is from ", i + 9)
         for w in triggers:
             i = low.find(w)
             while i >= 0:
@@ -96,11 +114,3 @@ class VerbContexts:
             s, e = self._word_before(low, i - 1)
             if e:
                 self._seed(text, low, s, e, 0.7, add)
-        if w == "from" and low.endswith(" is ", 0, i):  # "Keiran is from Acme Ltd"
-            s, e = self._word_before(low, i - 4)
-            if e and (s == 0 or low[s - 1] in "\n.!?\"'(") and text[s].isupper():
-                self._seed(text, low, s, e, 0.65, add)
-        if w in _VOCATIVE_NEXT and i >= 2 and low[i - 2:i] == ", ":  # "Asmart, can I ..."
-            s, e = self._word_before(low, i - 2)
-            if e and e == i - 2 and (s == 0 or low[s - 1] == "\n") and _TOKEN.fullmatch(text, s, e):
-                self._seed(text, low, s, e, 0.65, add)
