@@ -107,6 +107,12 @@ def test_a_negative_word_ends_at_its_line(engine) -> None:
     "Enter a number like 2345678",
     "message id 202401151030 was dropped",
     "Contact us, ring buffer 1048576",
+    # cue words that count only a few words before the number
+    "Messages were archived last spring after the review; batch total 5521 8830",
+    "Sales team called, revenue 556 46 833 EUR.",
+    "we called twice, the result is 67567.79",
+    # an SSN's layout is no phone's, whatever the cue
+    "phone line pending. Sample SSN list: 000-41-7730",
     # six digits without a label right before them
     "phone later, the score was 38 41 07",
     "We met 12 06 18 and called later",

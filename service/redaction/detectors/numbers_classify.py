@@ -26,8 +26,11 @@ _SSN_SHAPE = re.compile(r"^\d{3}([- .])\d{2}\1\d{4}$")
 _DECIMAL = re.compile(r"^\d{1,3}\.\d{5,}$")  # 3.14159265358979: a decimal, not an id
 _COUNTING = "01234567890"
 _YEARS = re.compile(r"^(?:19|20)\d\d[ \t]?[-/–][ \t]?(?:19|20)\d\d$")  # 1990-2004: a span of years
+_PRICE = re.compile(r"^\d+[.,]\d{1,2}$")  # 67567.79: an amount (a phone has no two-digit tail after one dot)
 _LINE_BREAK = re.compile(r"=?\r?\n")
 _CURRENCY = frozenset("$€£¥₹₽¢")
+_CURRENCY_AFTER = re.compile(r"[ \t]?(?:[$€£¥₹₽]|(?:eur|usd|gbp|chf|jpy|inr|cad|aud|euros?|dollars?|pounds?|yen|rupees?)"
+                             r"(?![a-z]))")
 _NOT_ASCII_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
 _IPV4_SHAPE = re.compile(
     r"^\(?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})(?:/\d{1,2})?\)?$"
@@ -104,6 +107,11 @@ def _after_currency(text: str, start: int) -> bool:
     return any(c in _CURRENCY for c in text[max(0, start - 2):start])
 
 
+def _currency_after(low: str, end: int) -> bool:
+    """'1 299 000 EUR', '4500 dollars'."""
+    return _CURRENCY_AFTER.match(low, end) is not None
+
+
 def short_phone(raw: str, digits: str, ctx: ScanContext, start: int, before: Before | None) -> tuple[float, str] | None:
     """Six digits grouped ('85 99 60', '476-970') right after a phone label ('Phone:', 'Mobile:', 'call me
     at'): a local number. Nowhere else: six digits are times, dates, codes and amounts."""
@@ -159,13 +167,13 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
             return 0.85, "US_SSN"
     if len(set(digits)) < 3:
         return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
-    if _DATE_RE.match(raw) or _DECIMAL.match(raw) or _YEARS.match(raw):
+    if _DATE_RE.match(raw) or _DECIMAL.match(raw) or _YEARS.match(raw) or _PRICE.match(raw):
         return None
     # dotted like a version ("1.2.3.4"): a phone only when nine digits or more, in groups of two or
     # more, follow a phone cue ("mobile: 01.880.8487", a '•'-separated number in the folded view)
     dotted = _is_versionish(raw)
-    if dotted and (segment or n < 9 or min(groups_of(raw)) < 2):
-        return None
+    if dotted and (segment or n < 9 or min(groups_of(raw)) < 2 or not (raw[0] == "0" or raw.index(".") >= 3)):
+        return None  # ("19.10.531.69", a version; "02.771.4409" starts with a trunk 0)
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
     if before is None:
         before = Before(ctx, start)
@@ -196,7 +204,8 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     # read by its layout alone: a whole run, and one block of digits only right next to its cue ("call me at
     # 4766970", not "call ... files: 1048576")
     whole = not segment and (not raw.isdigit() or near_cue or before.label())
-    if not intl and (before.loose_veto() or _after_currency(ctx.text, start) or date_shaped(raw) or amount_shaped(raw)):
+    if not intl and (before.loose_veto() or _after_currency(ctx.text, start) or _currency_after(ctx.lower, end)
+                     or date_shaped(raw) or amount_shaped(raw)):
         return None  # an account, a code, an amount, a date written with blanks ("2025 03 14", "4 500 000")
     # a line break inside the value ends the leniency (a CSV's '...,09767\n8733,...' is two fields), unless
     # quotes hold both sides: a cell wrapped inside its quotes ('"+354 0\r\n66 7133"') is still one value

@@ -20,10 +20,13 @@ PHONE_CONTEXT = (
     "telephone", "telefono", "handy", "portable", "movil", "landline", "hotline", "voicemail", "signal",
     "phones", "ph", "mob", "cellphone", "office", "home", "work", "direct", "switchboard",
     "extension", "ext", "contacts", "callback", "teléfono", "téléphone", "rufnummer", "telefone",
-    "answering", "message", "messages", "messaged", "texted", "texting", "texts", "calls", "called",
-    "calling", "unreachable", "reachable", "pager", "viber", "telegram", "imessage", "tél", "telf", "celular",
-    "cellulare", "mobil", "mobiel", "gsm", "ring me", "text me at", "your number",
+    "unreachable", "pager", "viber", "telegram", "imessage", "tél", "telf", "celular", "cellulare", "mobil",
+    "mobiel", "gsm", "ring me", "text me at",
 )
+# words that name a phone only a few words before it ("not answering at 476 ...", "messages to 077 ...",
+# "a message on my registered 641 ..."): further away they are ordinary prose
+_CLOSE_ONLY = frozenset("answering message messages messaged texted texting texts calls called calling reachable "
+                        "your".split())
 # the word right before a number that makes it a phone even with six digits ("Phone: 85 99 60"), or the
 # last word of a phrase that asks for one ("call me at", "reach us on", "not answering at")
 _LABELS = frozenset("phone telephone tel tél telf mobile mob cell cellphone fax whatsapp handy telefon telefono "
@@ -33,10 +36,10 @@ _CALLS = frozenset("call ring reach dial text answering phone number calling".sp
 # the last word before a number that a phone reading of its layout alone must not follow: an amount,
 # a code, an account, an id ("phone no" stays a phone)
 _LOOSE_NEG = frozenset("account acct code pin otp zip postcode postal amount price cost balance iban routing sort "
-                       "swift bic".split())
+                       "swift bic revenue budget salary income profit turnover fee fees sum".split())
 _AFTER_PHONE_OK = frozenset("no nr num id".split())  # (a phone's only after a phone word: "phone no")
 SSN_CONTEXT = ("ssn", "social security", "social sec", "soc sec", "ss#", "ss #", "tin", "taxpayer")
-_HAS_DIGIT = re.compile(r"[0-9]")
+_NUMBER_TOKEN = re.compile(r"[(\[+#]*[0-9][0-9.,:;()\[\]/+-]*$")  # "4410", "(62)", "10:30", not "gb42"
 _WORD = re.compile(r"(?<![a-z0-9_])[a-z]+(?![a-z0-9_])")  # whole words only: "call000" is no "call"
 # words that name a phone only when they stand right before it ("office: 415 ...", "home 020 ..."):
 # elsewhere in the window they are ordinary prose
@@ -117,7 +120,7 @@ class Before:
         self._words: set[str] | None = None
         near = toks[-3:]
         for k in range(len(near) - 1, -1, -1):
-            if _HAS_DIGIT.search(near[k]):
+            if _NUMBER_TOKEN.match(near[k]):
                 near = near[k + 1:]  # words before another number are that number's ("PO 4410\n(62) 917-403")
                 break
         tail = _WORD.findall(" ".join(near))
@@ -132,6 +135,11 @@ class Before:
     def phone(self) -> bool:
         if not self.words.isdisjoint(_PHONE_WORDS) or any(p in self.text for p in _PHONE_PHRASES):
             return True
+        if not self.words.isdisjoint(_CLOSE_ONLY):
+            close = " ".join(self.text.split()[-5:])
+            words = _WORD.findall(close)
+            if not _CLOSE_ONLY.isdisjoint(words) and ("your" not in words or "your number" in close):
+                return True  # ("your" only in "your number": "and your number?\n[09:13] Ben: ...")
         return bool(self.last) and self.last[-1] in _NEAR_ONLY and self.text.rstrip(" \t:=.#")[-1:].isalpha()
 
     def label(self) -> bool:

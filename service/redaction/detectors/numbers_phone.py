@@ -183,8 +183,8 @@ def phone_shaped(raw: str, digits: str) -> bool:
     sizes = [len(p) for p in parts]
     if 1 in sizes[1:] or (len(parts) > 1 and max(sizes) > 8) or (len(parts) == 1 and n > 12):
         return False
-    if date_shaped(raw) or amount_shaped(raw):
-        return False
+    if date_shaped(raw) or amount_shaped(raw) or sizes == [3, 2, 4]:
+        return False  # (3-2-4 is an SSN's layout: "000-93-4012" after "phone ... SSN examples:")
     if len(parts) == 2 and (_year(parts[0]) and _year(parts[1]) or ("." in raw or "," in raw) and sizes[1] <= 2):
         return False  # 1990-2004, 1299.00
     return True
