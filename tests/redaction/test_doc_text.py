@@ -46,6 +46,9 @@ def test_values_after_the_same_words_are_still_secrets(engine, text, value) -> N
     "allow from 10.40.0.0/16 and 172.20.32.0/20",
     "The default route is 0.0.0.0/0; the loopback range is 127.0.0.0/8.",
     "Requires Python 3.11.4.2 or later; tested with release 2.0.10.1.",
+    "The dev server listens on 127.0.0.1:8000; set netmask 255.255.252.0 and broadcast 255.255.255.255.",
+    "IPv6 loopback is ::1 and ff02::1 reaches every node on the link; ff05::fb is mDNS.",
+    "Slice it as cube[a:b:c:d:e:f:1:2] when the axes line up.",  # hex-looking letters, no address
 ])
 def test_networks_and_versions_are_not_ip_addresses(engine, text) -> None:
     assert "IP_ADDRESS" not in [t for t, _ in types_of(engine, text)], text
@@ -76,3 +79,20 @@ def test_decorators_and_matrix_products_are_not_email_addresses(engine, text) ->
 ])
 def test_addresses_with_a_blank_beside_the_at_sign_are_still_found(engine, text, value) -> None:
     assert ("EMAIL_ADDRESS", value) in types_of(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "mDNS frames go to 01:00:5e:00:00:fb, and ff:ff:ff:ff:ff:ff is the broadcast address.",
+    "IPv6 multicast maps to 33-33-00-00-00-01 on Ethernet.",
+])
+def test_group_mac_addresses_name_no_device(engine, text) -> None:
+    assert "MAC_ADDRESS" not in [t for t, _ in types_of(engine, text)], text
+
+
+@pytest.mark.parametrize("text,value", [
+    ("laptop wifi 3c:22:fb:91:0e:7d joined", "3c:22:fb:91:0e:7d"),
+    ("peer 2a02:8071:3ba2:4f00:9d1c:77ff:fe21:c0de dropped", "2a02:8071:3ba2:4f00:9d1c:77ff:fe21:c0de"),
+    ("gateway 126.0.0.1 and host 255.255.1.7", "255.255.1.7"),  # only netmask shapes after a 255
+])
+def test_device_and_host_addresses_are_still_found(engine, text, value) -> None:
+    assert value in [v for _, v in types_of(engine, text)]

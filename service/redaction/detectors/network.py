@@ -70,9 +70,11 @@ class IPv6Recognizer(Recognizer):
                 ip = ipaddress.IPv6Address(addr)
             except ValueError:
                 continue
-            if ip.is_unspecified:
-                continue
+            if ip.is_unspecified or ip.is_loopback or ip.is_multicast:
+                continue  # ::, ::1, ff02::1: the same on every machine, a host of nobody's
             full = "::" not in addr
+            if full and max(len(g) for g in groups) < 3 and not _V6_CONTEXT.search(ctx.context_before(m.start(), 30)):
+                continue  # "a:b:c:d:e:f:1:2": a real address has a group of three or more digits (2001, fe80)
             if not full and len(groups) < 3 and not _V6_CONTEXT.search(ctx.context_before(m.start(), 30)):
                 # a::b, dead::beef, std-free C++ — short compressed forms need a hint
                 if not addr.lower().startswith(("fe80", "fd", "fc", "2001", "2a0", "2600", "2400", "ff0")):
@@ -82,6 +84,8 @@ class IPv6Recognizer(Recognizer):
 
 
 _MAC_SHAPES = {":": b"hh:hh:hh:hh:hh:hh", "-": b"hh-hh-hh-hh-hh-hh"}
+# IPv4 and IPv6 multicast, broadcast, IEEE 802.1 bridge groups, Cisco protocols (CDP, VTP, PVST+)
+_GROUP_PREFIXES = ("01005e", "3333", "ffffffffffff", "0180c2", "01000c")
 MAC_RE = re.compile(r"(?<![\w:>-])[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}(?![\w:-])")
 
 
@@ -89,6 +93,8 @@ def _validate_mac(m: re.Match[str], ctx: ScanContext) -> float | None:
     hexdigits = re.sub(r"[^0-9A-Fa-f]", "", m.group())
     if len(set(hexdigits.lower())) < 3 or not any(c.isalpha() for c in hexdigits) and "-" in m.group():
         return None  # 00:00:00:00:00:00, or dashed all-digit runs that are dates/ids
+    if hexdigits.lower().startswith(_GROUP_PREFIXES):
+        return None  # a well-known group address (multicast, broadcast, bridge protocols) names no device
     return 0.85
 
 

@@ -53,10 +53,14 @@ def ipv4(raw: str, ctx: ScanContext, start: int) -> float | None:
         return None
     if octets == [0, 0, 0, 0] or _VERSION_BEFORE.search(ctx.context_before(start, 20)):
         return None
+    value = octets[0] << 24 | octets[1] << 16 | octets[2] << 8 | octets[3]
+    host_bits = ~value & 0xFFFFFFFF
+    if octets[:2] == [127, 0] and octets[2] <= 1 or (octets[0] == 255 and host_bits & (host_bits + 1) == 0):
+        return None  # 127.0.0.1 / 127.0.1.1, a netmask (255.255.240.0), the broadcast address: nobody's host
     prefix = _PREFIX_LEN.match(raw, raw.find("/")) if "/" in raw else _PREFIX_LEN.match(ctx.text, start + len(raw))
     if prefix is not None:  # a network ("192.0.2.64/26": every host bit zero) names a range, not a host
         bits = 32 - int(prefix.group(1))
-        if 0 < bits <= 32 and (octets[0] << 24 | octets[1] << 16 | octets[2] << 8 | octets[3]) & ((1 << bits) - 1) == 0:
+        if 0 < bits <= 32 and value & ((1 << bits) - 1) == 0:
             return None
     return 0.95
 
