@@ -107,8 +107,11 @@ class RedactionEngine:
             known.update(r.entities)
         self._known = frozenset(known)
         self._own_output = _own_output_re(self._known)
-        # What a call without `entities` looks for: everything but OFF_BY_DEFAULT.
+        # What a call without `entities` looks for: everything but OFF_BY_DEFAULT. Only a recognizer that
+        # declares an off-by-default type beside others (a NER backend labelling URLs and persons) makes
+        # the default call drop candidates by type; the built-in ones never do.
         self._default_recognizers = tuple(r for r in recs if not OFF_BY_DEFAULT.issuperset(r.entities))
+        self._default_mixed = any(not OFF_BY_DEFAULT.isdisjoint(r.entities) for r in self._default_recognizers)
 
     @classmethod
     def default(cls, custom_file: str | None = None, ner_backend: Recognizer | None = None) -> RedactionEngine:
@@ -165,7 +168,7 @@ class RedactionEngine:
                             cands.append((span[0], span[1], sc, t))
         if wanted is not None:
             cands = [c for c in cands if c[3] in wanted]
-        else:
+        elif self._default_mixed:
             cands = [c for c in cands if c[3] not in OFF_BY_DEFAULT]
         if not cands:
             return []

@@ -178,6 +178,40 @@ def test_pluggable_ner_backend_adds_candidates():
     assert calls
 
 
+def test_off_by_default_type_of_a_mixed_backend_is_dropped_unless_asked_for():
+    # A backend labelling links and people: the default call keeps its people only (URL is off by default),
+    # asking for URL by name brings its links back.
+    from service.redaction.detectors.ner import CallableNerBackend
+
+    def fake_model(text):
+        out = []
+        for word, label in (("Quillon", "PER"), ("lantern-docs", "LINK")):
+            i = text.find(word)
+            if i >= 0:
+                out.append((i, i + len(word), label, 0.9))
+        return out
+
+    backend = CallableNerBackend(fake_model, labels={"PER": "PERSON", "LINK": "URL"})
+    eng = RedactionEngine([backend])
+    text = "see lantern-docs, ask Quillon"
+    assert types_of(eng, text) == [("PERSON", "Quillon")]
+    assert [(f.entity_type, text[f.start:f.end]) for f in eng.analyze(text, entities=["URL"])] == [
+        ("URL", "lantern-docs")]
+
+
+def test_built_in_recognizers_emit_only_the_types_they_declare(recognizers):
+    # The engine picks recognizers by their declared types (entities=..., URL off by default): a
+    # recognizer that emitted another type would escape both choices.
+    texts = ["Call Dana Whitcombe at +44 20 7946 0018 or dana.w@example.org, card 4111 1111 1111 1111",
+             "see https://example.net/a?b=1 from 10.0.0.7 / fe80::1 / 00:1a:2b:3c:4d:5e, IBAN GB82WEST12345698765432",
+             "SSN 078-05-1120, NINO QQ 12 34 56 C, born 1984-03-07 at 12 Elm Street, Springfield IL 62704",
+             "api_key = 'sk-live-0123456789abcdefghijklmnop' and bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"]
+    for text in texts:
+        ctx = ScanContext(text)
+        for rec in recognizers:
+            assert {c[3] for c in rec.find(ctx)} <= set(rec.entities), rec.name
+
+
 def test_large_input_stays_linear(engine):
     import time
 
