@@ -306,6 +306,8 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
             self._foreign_after_cue(text, low, add)
         if not found:
             return []
+        if " and " in low:
+            self._coordinated(text, low, found)
         self._propagate(text, low, found)
         for (s, e), score in list(found.items()):
             # a context word right before any finding raises it

@@ -249,34 +249,40 @@ class PhraseContexts:
                 continue
             # a run is ASCII letters, apostrophes and blanks: its [a-z]+ words are the pieces between them
             toks = low[start:end].replace("'", " ").split()
-            # "Yesterday Nereu Chapiniti": drop a leading common word (sentence start), unless it is a first
-            # name before one uncommon word ("Ruby Guibord", "Regina Blinova")
             # "Ichita H. Takeda": a capital alone (with or without its dot) is an initial, no core word
             initials = {w[0].lower() for w in text[start:end].split() if len(w.rstrip(".")) == 1}
             if initials:
                 toks = [t for t in toks if len(t.rstrip(".")) > 1 or t.rstrip(".") not in initials]
-            lead_first = len(toks) >= 2 and toks[0] in self.first and toks[0] not in STOPWORDS and \
-                toks[-1] not in common and toks[-1] not in FOREIGN_STOP and len(toks[-1]) > 2 and \
-                all(t in PARTICLES for t in toks[1:-1])
-            while not lead_first and toks and (toks[0] in common or toks[0] in FOREIGN_STOP) and \
-                    toks[0] not in self.strong:
+            # "Yesterday Nereu Chapiniti": drop a leading common word (sentence start), unless it is a first
+            # name before one uncommon word ("Ruby Guibord", "Regina Blinova") or before an initial
+            while toks and (toks[0] in common or toks[0] in FOREIGN_STOP) and toks[0] not in self.strong and not (
+                    initials and toks[0] in self.first):
+                lead_first = self._lead_first(toks)
+                if lead_first:
+                    break
                 start = low.index(toks[0], start) + len(toks[0])
                 while start < end and not low[start].isalpha():
                     start += 1
                 toks = toks[1:]
+            lead_first = self._lead_first(toks)
             core = [t for t in toks if t not in PARTICLES]
             if len(core) < 2 or len(core) > 3:
                 continue
             for k, t in enumerate(core):
-                if (len(t) < 3 and t not in self.first) or ((t in common or t in FOREIGN_STOP)
-                                                            and not (k == 0 and lead_first)):
-                    break
+                if (len(t) < 3 and t not in self.first) or ((t in common or t in FOREIGN_STOP) and not (
+                        (k == 0 and lead_first) or (initials and (t in self.first or t in self.last)))):
+                    break  # ("Morgan T. Garner": around an initial, known names count though they are words)
             else:
                 # (no word of a run is mixed-case: the pattern allows only a capital and then lower case)
                 any_name = self.any_name
                 score = 0.6 if any(t in any_name for t in core) else 0.55
                 out.append((start, end, 0.7 if initials else score, core))
         return out
+
+    def _lead_first(self, toks: list[str]) -> bool:
+        """A first name that is also a word before one uncommon word ("Ruby Guibord", "Jo van Gameren")."""
+        return (len(toks) >= 2 and toks[0] in self.first and toks[0] not in STOPWORDS and toks[-1] not in self.common
+                and toks[-1] not in FOREIGN_STOP and len(toks[-1]) > 2 and all(t in PARTICLES for t in toks[1:-1]))
 
     def _uncommon(self, words: set[str], text: str, runs: list[tuple[int, int, float, list[str]]]) -> bool:
         """Does the text look like it may hold names the lists do not know? (more than 40 uncommon

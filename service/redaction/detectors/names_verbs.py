@@ -19,16 +19,18 @@ from service.redaction.detectors.name_lists import PARTICLES, STOPWORDS, TITLES
 
 _SAY = frozenset("says said asks asked tells told replied replies answered explained added admitted whispered "
                  "shouted laughed smiled".split())
+_DOES = frozenset("began spent".split())  # "Ukkonen began writing", "Ben spent a year": a subject that lives
 _SAY_BEFORE = _SAY | frozenset("thanked starring featuring".split())  # "said X", "starring X"
 _BY = frozenset("""sung sang written directed performed arranged composed painted narrated produced recorded
-illustrated edited authored translated hosted founded played""".split())
+illustrated edited authored translated hosted founded played led conducted""".split())
 _OWNED = frozenset("""address phone email number wife husband son daughter mother father brother sister friend
 boss birthday family mom dad parents children kids""".split())
 _VOCATIVE_NEXT = frozenset("can could would will please do did are is have thanks thank i we you".split())
-TRIGGERS = _SAY_BEFORE | _BY | _OWNED  # ("is from" and the address at the start are tested apart: common words)
+TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED  # ("is from" and the address at the start are tested apart: common words)
 _VOCATIVE = re.compile(r"([^\W\d_][^\W\d_'\-]{1,30}), (\w+)")
 _DETERMINED = [[w] for w in "the a an this that our their his her its my your".split()]  # "The Court said"
-_AFTER = re.compile(r"[ \t]+([^\W\d_][^\W\d_'\-]{1,30})")
+_AFTER = re.compile(r"[ \t]*:?[ \t]+([^\W\d_][^\W\d_'\-]{1,30})")  # ("Directed By:  X")
+_NEXT = re.compile(r"[ \t]+([^\W\d_][^\W\d_'\-]{1,30})")
 
 
 def vocative(text: str) -> re.Match[str] | None:
@@ -56,10 +58,19 @@ class VerbContexts:
             return True
         return low not in self.plain and low not in self.not_names and low not in PARTICLES
 
-    def _seed(self, text: str, low: str, s: int, e: int, score: float, add) -> None:
+    def _seed(self, text: str, low: str, s: int, e: int, score: float, add, pair: bool = False) -> None:
         if s < e and self._person_word(text, s, e) and low[max(0, s - 6):s].split()[-1:] not in _DETERMINED:
             gs, ge, _n, _st = self._grow(text, low, s, e, "T")
+            if ge == e:
+                m = _NEXT.match(text, e)  # "Directed by Þorkell Hallbjörnsson": two unknown words, one name
+                if m is not None and self._person_word(text, *m.span(1)):
+                    ge = m.end(1)
             add(gs, ge, score)
+        elif pair and s < e and text[s].isupper() and low[s:e] not in STOPWORDS:
+            m = _NEXT.match(text, e)  # "sung by Kat Szalai": a first word that is also a word, then a name
+            if m is not None and self._person_word(text, *m.span(1)):
+                gs, ge, _n, _st = self._grow(text, low, *m.span(1), "T")
+                add(s, ge, score)
 
     def _word_before(self, low: str, pos: int) -> tuple[int, int]:
         """(start, end) of the word ending right before pos across blanks (possessive "'s" dropped), or (0, 0)."""
@@ -101,16 +112,34 @@ class VerbContexts:
         if w in _SAY_BEFORE:  # "said Jordan", "says Košutnik."
             m = _AFTER.match(text, j)
             if m is not None:
-                self._seed(text, low, *m.span(1), 0.7, add)
-        if w in _SAY and i and low[i - 1] in " \t":  # "Lanoie said"
+                self._seed(text, low, *m.span(1), 0.7, add, pair=True)
+        if (w in _SAY or w in _DOES) and i and low[i - 1] in " \t":  # "Lanoie said"
             s, e = self._word_before(low, i)
             if e and low[e:e + 2] != "'s":
                 self._seed(text, low, s, e, 0.7, add)
-        if w in _BY and low.startswith(" by ", j):  # "sung by Wit Rutkowski"
+        if w in _BY and low.startswith(" by", j):  # "sung by Wit Rutkowski"
             m = _AFTER.match(text, j + 3)
             if m is not None:
-                self._seed(text, low, *m.span(1), 0.7, add)
+                self._seed(text, low, *m.span(1), 0.7, add, pair=True)
         if w in _OWNED and i >= 3 and low[i - 3:i] == "'s ":  # "Stojadin's address"
             s, e = self._word_before(low, i - 1)
             if e:
                 self._seed(text, low, s, e, 0.7, add)
+
+    def _coordinated(self, text: str, low: str, found: dict[tuple[int, int], float]) -> None:
+        """"Lanoie and Nash", "Wirtz and White": the other side of "and" next to a found name is a person too."""
+        for (s, e), score in list(found.items()):
+            if score < 0.5:
+                continue
+            if low.startswith(" and ", e):
+                m = _NEXT.match(text, e + 4)
+                if m is not None and self._person_word(text, *m.span(1)):
+                    gs, ge, _n, _st = self._grow(text, low, *m.span(1), "T")
+                    if found.get((gs, ge), 0.0) < 0.7:
+                        found[(gs, ge)] = 0.7
+            if s >= 5 and low.endswith(" and ", 0, s):
+                ws, we = self._word_before(low, s - 4)
+                if we and low[we:we + 2] != "'s" and self._person_word(text, ws, we):
+                    gs, ge, _n, _st = self._grow(text, low, ws, we, "T")
+                    if ge <= s - 5 and found.get((gs, ge), 0.0) < 0.7:
+                        found[(gs, ge)] = 0.7
