@@ -77,6 +77,8 @@ class DigitRunRecognizer(Recognizer):
                 if text[k] == "+" and k < s - 1:
                     s = k  # "+-4-4-1-2...", "+ 49 ..." (obfuscated international prefix)
                     prev = text[s - 1] if s else " "
+            if prev == "/" and ctx.lower[max(0, s - 6):s] == "wa.me/":
+                prev = " "  # a WhatsApp link names its number: "https://wa.me/447911123456"
             if prev.isalnum() or prev in "._-/>":
                 # the first group is glued to a word ("amsmu3((0123..."): drop it, keep what follows
                 k = s
@@ -102,7 +104,7 @@ class DigitRunRecognizer(Recognizer):
                     e = cut
                     while e > s and not text[e - 1].isdigit():
                         e -= 1
-                elif nxt == ")" and "(" in text[s:e]:
+                elif nxt == ")" and text.count("(", s, e) > text.count(")", s, e):
                     e += 1
             if e - s < 7:
                 continue

@@ -25,7 +25,7 @@ _DATE_RE = re.compile(
 _SSN_SHAPE = re.compile(r"^\d{3}([- .])\d{2}\1\d{4}$")
 _DECIMAL = re.compile(r"^\d{1,3}\.\d{5,}$")  # 3.14159265358979: a decimal, not an id
 _COUNTING = "01234567890"
-_YEARS = re.compile(r"^(?:19|20)\d\d[ \t]?[-/–][ \t]?(?:19|20)\d\d$")  # 1990-2004: a span of years
+_YEARS = re.compile(r"^\(?(?:19|20)\d\d[ \t]?[-/–]?[ \t]?(?:19|20)\d\d\)?$")  # 1990-2004, (2019 2020): years
 _PRICE = re.compile(r"^\d+[.,]\d{1,2}$")  # 67567.79: an amount (a phone has no two-digit tail after one dot)
 _LINE_BREAK = re.compile(r"=?\r?\n")
 _CURRENCY = frozenset("$€£¥₹₽¢")

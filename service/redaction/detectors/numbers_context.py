@@ -45,7 +45,7 @@ _WORD = re.compile(r"(?<![a-z0-9_])[a-z]+(?![a-z0-9_])")  # whole words only: "c
 # elsewhere in the window they are ordinary prose
 _NEAR_ONLY = frozenset("office home work direct ph mob ext extension".split())
 _PHONE_WORDS = frozenset(w for w in PHONE_CONTEXT if " " not in w) - _NEAR_ONLY
-_PHONE_PHRASES = tuple(w for w in PHONE_CONTEXT if " " in w)
+_PHONE_PHRASES = tuple(w for w in PHONE_CONTEXT if " " in w) + ("wa.me/",)
 _SSN_WORDS = frozenset(w for w in SSN_CONTEXT if " " not in w and "#" not in w)
 _SSN_PHRASES = tuple(w for w in SSN_CONTEXT if " " in w or "#" in w)
 NEG_WORDS = frozenset(
@@ -81,13 +81,18 @@ def phone_cue_after(ctx: ScanContext, end: int) -> bool:
 
 def sender_label(ctx: ScanContext, start: int, end: int) -> bool:
     """A number in brackets after a name and before a colon, the sender of a text message or a chat line
-    ("Ana (0612 345 678): on my way")."""
+    ("Ana (0612 345 678): on my way", "Ana ((06) 1234 5678): ...")."""
     text = ctx.text
-    if text[start:start + 1] != "(" or text[end - 1:end] != ")" or text[end:end + 1] != ":":
+    j = end + 1 if text[end:end + 1] == ")" else end
+    if text[j - 1:j] != ")" or text[j:j + 1] != ":":
         return False
     k = start - 1
-    if k >= 0 and text[k] == "(":
-        k -= 1  # "Ana ((06) 1234 5678):", a number that brings its own brackets
+    if text[start:start + 1] != "(":
+        if text[k:k + 1] != "(":
+            return False
+        k -= 1
+    elif text[k:k + 1] == "(":
+        k -= 1  # a number that brings its own brackets
     blank = k
     while k >= 0 and text[k] in " \t":
         k -= 1
