@@ -3,9 +3,12 @@
 Context decides how strict the digit-run family is: a phone-shaped number after "call" or before
 "(fax)" is a phone even when the numbering plan calls it unassigned (privacy first), while the same
 digits with no cue must pass full validation and their country's grouping (false positives second).
-A negative cue ("order", "invoice", "ms", "bytes") vetoes a national-format phone. Word tests are set
-lookups on at most the last eight tokens before the value (a window a redacted value does not shift,
-so a second pass over redacted text sees the same words); nothing here scans more than a fixed window.
+A negative cue ("order", "invoice", "ms", "bytes") vetoes a national-format phone; so does, even after
+a cue, a last word naming something else ("account", "code", "amount", "id" not after a phone word).
+Weak cue words ("messages", "called", "answering") count only within five words of the number. Word
+tests are set lookups on at most the last eight tokens before the value (a window a redacted value does
+not shift, so a second pass over redacted text sees the same words); nothing here scans more than a
+fixed window.
 """
 
 from __future__ import annotations

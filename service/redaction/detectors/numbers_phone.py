@@ -5,10 +5,14 @@ Two levels, chosen by context (numbers_context):
 - no phone cue: the number must be valid for its country (international form) or for one of the
   regions tried nationally, and a national number must also be grouped the way its country writes it
   (so '7379 1843 85' after a bank reference is not a phone);
-- a phone cue (a word before, a cue word after, an extension): for privacy a phone-shaped number is a
-  phone even when the numbering plan calls it invalid or unassigned ('555' numbers, area codes not yet
-  in service): NANP shape (area code and exchange 2-9), '+' or '00' with a known country calling code
-  and a length that country's numbers can have, a trunk-0 national number of 9 to 12 digits.
+- a phone cue (a word before, a cue word after, an extension, the sender form 'Name (number):'): for
+  privacy a phone-shaped number is a phone even when the numbering plan calls it invalid or unassigned
+  ('555' numbers, area codes not yet in service, generator output): NANP shape (area code and exchange
+  2-9), '+' or '00' with a known country calling code and a length that country's numbers can have, a
+  trunk-0 national number of 9 to 12 digits, and for a whole run (not a part cut from a longer one)
+  any phone layout (phone_shaped: '476 6970', '51-30-20-57', '(00) 5969 8113');
+- a '+', a known calling code and a plausible length is a phone without another cue (intl_loose).
+Dates, year spans, amounts and prices are never phones by layout (date_shaped, amount_shaped).
 Fast paths build `PhoneNumber` objects directly instead of calling phonenumbers.parse (its slow part).
 """
 
