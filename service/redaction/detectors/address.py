@@ -95,7 +95,7 @@ _MILITARY_WORDS = frozenset(("dpo", "fpo", "apo"))
 # it ("Keskiortentie 4 Apt. 856", "973 Ilichova 7\n Apt. 943") is taken whatever its street words.
 _UNIT_FORMS = ("Apt", "APT", "Suite", "SUITE", "Unit", "Flat", "Apartment")
 _UNIT_GATE = frozenset(("apt", "suite", "unit", "flat", "apartment"))
-_GATE_WORDS = (NUMBER_FIRST_WORDS | TYPE_FIRST_WORDS | COMPOUND_CONTEXT | _BOX_WORDS | POSTCODE_CUE_WORDS
+_GATE_WORDS = frozenset({"corner"}) | (NUMBER_FIRST_WORDS | TYPE_FIRST_WORDS | COMPOUND_CONTEXT | _BOX_WORDS | POSTCODE_CUE_WORDS
                | _MILITARY_WORDS | STREET_CUE_WORDS | KEY_WORDS | _UNIT_GATE | {"adr"})
 _DIGIT = re.compile(r"\d")
 _UK_ALONE = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
@@ -134,7 +134,10 @@ class AddressRecognizer(Recognizer):
         shape = ctx.shape
         if shape is not None and b"0" not in shape:
             # every form but a doubled street word or a corner holds a digit (house number, postcode, box)
-            return self._no_digit(ctx) if "street" in ctx.words or "corner" in ctx.words else []
+            text = ctx.text
+            if "treet" in text or "orner" in text or "TREET" in text or "ORNER" in text:
+                return self._no_digit(ctx, ctx.words)
+            return []
         # one pass over the text's words against every gate word; each part then asks the small result
         hit = ctx.words & _GATE_WORDS
         out: list[Candidate] = []
@@ -156,10 +159,14 @@ class AddressRecognizer(Recognizer):
                 self._emit(ctx, m.start(), m.end(), 0.85, out, strong=True, house_before=True)
         if " in " in text:
             find_in_place(text, out)
-        if shape is None or b"0 " in shape:
+        if shape is None or b"0 A" in shape or b"0 u" in shape or b"0 a" in shape or b"0 p" in shape or \
+                b"0 o" in shape:  # a shaped line's name starts with a capital or "ul.", "al.", "pl.", "os."
+            taken = [x for s, e, _, _ in sorted(out) for x in (s, e)] if out else None
+            if taken and any(taken[k] < taken[k - 1] for k in range(1, len(taken))):
+                taken = None  # overlapping lines: no skipping
             find_shaped(text, ctx.lower, lambda s, e: self._emit(ctx, s, e, 0.8, out, True, house_before=True),
-                        not hit.isdisjoint(_UNIT_GATE))
-        out.extend(self._no_digit(ctx))
+                        not hit.isdisjoint(_UNIT_GATE), taken, shape)
+        out.extend(self._no_digit(ctx, hit))
         if not hit.isdisjoint(POSTCODE_CUE_WORDS):
             postcode_cues(ctx.text, ctx.lower, hit, out)
         if not hit.isdisjoint(_MILITARY_WORDS):
@@ -194,11 +201,11 @@ class AddressRecognizer(Recognizer):
                         out.append((c, m.end(), 0.85, _ENTITY))
         return out
 
-    def _no_digit(self, ctx: ScanContext) -> list[Candidate]:
+    def _no_digit(self, ctx: ScanContext, words: set[str]) -> list[Candidate]:
         out: list[Candidate] = []
-        if "street" in ctx.words:
+        if "street" in words:
             find_doubled(ctx.text, lambda s, e: self._emit(ctx, s, e, 0.8, out, True))
-        if "corner" in ctx.words:
+        if "corner" in words:
             find_corners(ctx.text, ctx.lower, out)
         return out
 
@@ -208,6 +215,8 @@ class AddressRecognizer(Recognizer):
               num: str = "", house_before: bool = False) -> bool:
         """Grow the street line [s, e) over a unit before it and the unit/city/postcode lines after it;
         keep a weak one only with such evidence (see the module docstring)."""
+        if out and out[-1][0] <= s and e <= out[-1][1] and out[-1][3] == _ENTITY and out[-1][2] >= score:
+            return True  # inside the line just kept (two paths find one street): grown once
         text = ctx.text
         head = unit_before(text, s)
         if head < 0 and house_before:

@@ -22,6 +22,7 @@ bounded match per number start. Linear in the input.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from service.redaction.detectors.address_context import caps_before, unit_before, word_start
 from service.redaction.detectors.address_data import NUMBER_FIRST_WORDS, PARTICLES
@@ -242,7 +243,6 @@ def cue_before(text: str, low: str, s: int) -> bool:
     return low[k:j] in _SHORT_CUES
 
 
-_SHAPE_AT = re.compile(r"(?<![\w.,:/$€£¥#+-])" + SHAPE.pattern)
 _UNIT_IN = re.compile(r"(?i:apt|apartment|suite|unit|flat)\.?[ \t]*#?[ \t]*\d")
 _PC_RUN = re.compile(r"\d{3}")
 
@@ -271,10 +271,13 @@ def shaped_in_context(text: str, low: str, m: re.Match[str]) -> bool:
         return True
     if _UNIT_LINE.match(text[e:e + 40].lstrip(" \t,")) is not None or unit_before(text, s) >= 0:
         return True  # "4479 Fitjabraut 85 Apt. 3", "Suite 735 0863 Dozsa Gyorgy ut 92."
+    start = _line_start(text, s)
+    if not start and text.find("\n", e, e + _MAX_LINE) < 0:
+        return False  # no block below it, not a line of its own
     block = text[e:extend_after(text, e)]
     if "\n" in block and (_UNIT_IN.search(block) is not None or _PC_RUN.search(block) is not None):
         return True  # a block that goes on with a unit or a postcode line
-    if _line_start(text, s):
+    if start:
         eol = text.find("\n", e)
         return block.startswith(",") and len(block) == len(text[e:eol if eol >= 0 else len(text)].rstrip(" \t\r.")) \
             and sum(c.isupper() for c in block) >= 2  # "8097 Tacuarembo 3069, YLIVIESKA, Finland" as a line
@@ -295,7 +298,8 @@ _UNIT_THEN_LINE = re.compile(
     r"(?:[NSEW]\.[ \t]+)?" + _FIRST + r"(?:[ \t]+" + _NEXT + r"){0,4})[ \t]*(?=\r?\n)")
 
 
-def find_shaped(text: str, low: str, emit, units: bool = False) -> None:
+def find_shaped(text: str, low: str, emit, units: bool = False, taken: list[int] | None = None,
+                shape: bytes | None = None) -> None:
     """Shaped street lines ("388 Adalgata 81") in an address context; `emit(s, e)` grows and keeps one.
     With `units`, also a street line with no number after its name that follows a unit and ends its line
     above a postcode line ("Suite 963 4553 124 N. Stadion\nLarnaka LA 6019")."""
@@ -304,9 +308,15 @@ def find_shaped(text: str, low: str, emit, units: bool = False) -> None:
             e = m.end("st")
             if name_ok(text, m.start("st"), e) and _PC_RUN.search(text, e, extend_after(text, e)) is not None:
                 emit(m.start("st"), e)
+    taken = taken or []  # sorted starts and ends (start0, end0, start1, ...) of lines found already
     covered = 0
-    for m in _SHAPE_AT.finditer(text):
-        if m.start() < covered:
+    for st in _number_starts(text, shape):
+        if st < covered or bisect_right(taken, st) % 2:
+            continue  # inside a line found already (by its number-first street word)
+        if st and (text[st - 1].isalnum() or text[st - 1] in "_.,:/$€£¥#+-"):
+            continue
+        m = SHAPE.match(text, st)
+        if m is None:
             continue
         hn = m.group("hn")
         if hn[-1] in "sS" and hn[-2:-1] == "0":
@@ -314,6 +324,32 @@ def find_shaped(text: str, low: str, emit, units: bool = False) -> None:
         if name_ok(text, m.start("name"), m.end("name")) and shaped_in_context(text, low, m):
             emit(m.start(), m.end())
             covered = m.end()
+
+
+_SHAPE_SEEDS = (b"0 A", b"0A A", b"0a A", b"0 ul.", b"0 al.", b"0 pl.", b"0 os.", b"0 u.")
+_DIGITS_RUN = re.compile(r"\d{1,6}(?=[A-Za-z]?[ \t])")
+
+
+def _number_starts(text: str, shape: bytes | None) -> list[int]:
+    """Where a shaped line can start: on an ASCII text, the digit runs that the shape map shows before a
+    space and a capital (or "ul.", ...), found with C-level finds; otherwise every digit run before a space."""
+    if shape is None:
+        return [m.start() for m in _DIGITS_RUN.finditer(text)]
+    ends = []
+    for seed in _SHAPE_SEEDS if b"." in shape else _SHAPE_SEEDS[:3]:
+        i = shape.find(seed)
+        while i >= 0:
+            ends.append(i + 1)  # the end of the digits (a letter suffix follows the digits in "0A A")
+            i = shape.find(seed, i + 1)
+    if not ends:
+        return ends
+    starts = []
+    for e in sorted(set(ends)):
+        k = e
+        while k > 0 and e - k < 6 and shape[k - 1] == 48:
+            k -= 1
+        starts.append(k)
+    return starts
 
 
 _STREET_END = frozenset("street st st. avenue ave ave. road rd rd. lane ln drive dr boulevard blvd way place pl court ct "
@@ -409,10 +445,10 @@ _HONORIFICS = frozenset("mr mrs ms miss dr prof sir madam herr frau sr sra dott"
 def words_before(text: str, low: str, s: int) -> int:
     """Start of the words that open a street line found from its number ("to Za Skolou 1348 Bjorklund
     Brook", "to Luige tee 56 Jarvis Lights"), or of a name joined to it ("at Sigrid and Via Roma 5"), when
-    an address cue or a line start comes right before them; else s."""
-    toks: list[int] = []
+    an address cue (or, for some, a line start) comes right before them; else s."""
+    toks: list[int] = []  # word starts, walking back from s; a prose word ends the walk
     j = s
-    for _ in range(4):
+    while len(toks) < 4:
         k = j
         while k > 0 and j - k < 2 and text[k - 1] in " \t":
             k -= 1
@@ -421,17 +457,18 @@ def words_before(text: str, low: str, s: int) -> int:
         w = word_start(text, k, 31, "'.-/")
         if w == k:
             break
+        word = text[w:k]
+        if word[0].islower() and word not in LOW_STREET and word not in _PARTICLE_SET and not (
+                word == "and" and len(toks) == 1) and not (word.endswith(".") and len(word) <= 4):
+            break
         toks.append(w)
         j = w
-    best = s
-    ends = [s] + toks  # toks[n] starts the word that ends where ends[n] starts
-    for n in range(1, len(toks) + 1):
+    ends = [s] + toks
+    for n in range(len(toks), 0, -1):  # the longest opening first
         words = [text[toks[i]:ends[i]].strip() for i in range(n - 1, -1, -1)]  # in text order
         first = words[0]
         joined = n == 2 and words[1] == "and" and first[0].isupper()
-        street = (first[0].isupper() or first.endswith(".") and len(first) <= 4) and all(
-            w[0].isupper() or w.lower() in LOW_STREET or w.lower() in _PARTICLE_SET or w.endswith(".")
-            for w in words[1:])
+        street = (first[0].isupper() or first.endswith(".") and len(first) <= 4) and "and" not in words
         lf = first.lower().rstrip(".")
         if not (joined or street) or lf in _CLOSERS or lf in _SHORT_CUES or lf in _HONORIFICS:
             continue
@@ -444,10 +481,10 @@ def words_before(text: str, low: str, s: int) -> int:
             # any street words after an address word ("address:\n\nFrorupvej 65 Geisler Fords")
             if first.endswith(".") and len(first) <= 4 or first.lower() in LOW_STREET or joined or \
                     cue_word_near(low, j):
-                best = w
+                return w
         elif cue_before(text, low, w):
-            best = w
-    return best
+            return w
+    return s
 
 
 _IN_PLACE = re.compile(
