@@ -26,7 +26,6 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-import secrets
 import time
 from typing import Any
 
@@ -38,7 +37,7 @@ from service.config import Settings
 from service.errors import problem_response
 from service.ratelimit.service import headers_for
 from service.observability import anomaly, metrics
-from service.observability.logging import mask_text
+from service.observability.logging import mask_text, new_request_id
 
 logger = logging.getLogger("gateway.access")
 error_logger = logging.getLogger("gateway.errors")
@@ -140,7 +139,7 @@ class GatewayMiddleware:
             elif key == b"content-length" and declared is None:
                 declared = value.decode("latin-1")
         request_id = incoming if incoming and _REQUEST_ID.fullmatch(incoming) and mask_text(incoming) == incoming \
-            else secrets.token_hex(16)
+            else new_request_id()
         client_ip, scheme = resolve_client(scope, self.trusted)
         secure = scheme == "https"
         state["request_id"] = request_id
