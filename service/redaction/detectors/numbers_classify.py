@@ -27,6 +27,7 @@ _DECIMAL = re.compile(r"^\d{1,3}\.\d{5,}$")  # 3.14159265358979: a decimal, not 
 _COUNTING = "01234567890"
 _YEARS = re.compile(r"^\(?(?:19|20)\d\d[ \t]?[-/–]?[ \t]?(?:19|20)\d\d\)?$")  # 1990-2004, (2019 2020): years
 _PRICE = re.compile(r"^\d+[.,]\d{1,2}$")  # 67567.79: an amount (a phone has no two-digit tail after one dot)
+_IBAN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}[ \-]?[A-Z0-9]{4}[ \-]$")
 _LINE_BREAK = re.compile(r"=?\r?\n")
 _CURRENCY = frozenset("$€£¥₹₽¢")
 _CURRENCY_AFTER = re.compile(r"[ \t]?(?:[$€£¥₹₽]|(?:eur|usd|gbp|chf|jpy|inr|cad|aud|euros?|dollars?|pounds?|yen|rupees?)"
@@ -181,8 +182,9 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
     if before is None:
         before = Before(ctx, start)
-    if not intl and before.negative():
-        return None  # (checked before the phone context, which cannot change this outcome)
+    if not intl and (before.negative() or _IBAN_HEAD.search(ctx.text[max(0, start - 12):start])):
+        return None  # (checked before the phone context, which cannot change this outcome; the tail of an
+        # account number after its IBAN head "GB42 WEST 9811 9102 60" is none either)
     if end is None:
         end = start + len(raw)
     near_cue = phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or sender_label(ctx, start, end)
