@@ -22,8 +22,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from service.redaction.normalize import normalize
+
 OPERATOR_TYPES = ("replace", "mask", "hash", "pseudonymize", "encrypt")
 _COMPACT_TYPES = frozenset({"PHONE_NUMBER", "CREDIT_CARD", "US_SSN", "IBAN_CODE", "UK_NINO", "MAC_ADDRESS"})
+_SEPARATORS = re.compile(r"[\W_]+")
 
 
 class OperatorError(ValueError):
@@ -60,12 +63,10 @@ class OperatorKeys:
 
 def canonical(entity_type: str, value: str) -> str:
     """The form under which two spellings of one value compare equal."""
-    from service.redaction.normalize import normalize
-
     v = normalize(value).text
     v = unicodedata.normalize("NFKC", v).casefold()
     if entity_type in _COMPACT_TYPES:
-        return re.sub(r"[\W_]+", "", v)
+        return _SEPARATORS.sub("", v)
     return " ".join(v.split())
 
 
