@@ -6,6 +6,8 @@ after a generic id key. Every example is written here."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.redaction.conftest import types_of
 
@@ -156,3 +158,23 @@ def test_a_nino_layout_after_an_id_key(engine, text: str, value: str) -> None:
 
 def test_a_lower_case_word_after_an_id_key_is_no_nino(engine) -> None:
     assert all(t != "UK_NINO" for t, _ in types_of(engine, "my id number is 448213 a new one"))
+
+
+_CUES = st.sampled_from(["Phone:", "call me on", "mobile", "Tel", "whatsapp", "messages to"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(cue=_CUES, year=st.integers(1950, 2035), month=st.integers(1, 12), day=st.integers(1, 28),
+       sep=st.sampled_from([" ", "-", ".", "/"]), day_first=st.booleans())
+def test_dates_after_a_phone_cue_are_no_phones(engine, cue, year, month, day, sep, day_first) -> None:
+    date = f"{day:02d}{sep}{month:02d}{sep}{year}" if day_first else f"{year}{sep}{month:02d}{sep}{day:02d}"
+    assert phones(engine, f"{cue} {date} please") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(cue=_CUES, millions=st.integers(1, 9), rest=st.integers(0, 999), last=st.integers(0, 999),
+       sep=st.sampled_from([" ", "."]), unit=st.sampled_from(["units", "people", "euros", "rows"]))
+def test_amounts_after_a_phone_cue_are_no_phones(engine, cue, millions, rest, last, sep, unit) -> None:
+    """Thousands groups after a one-digit head ('4 500 123 rows') read as an amount."""
+    amount = f"{millions}{sep}{rest:03d}{sep}{last:03d}"
+    assert phones(engine, f"{cue} {amount} {unit}") == []
