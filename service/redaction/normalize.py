@@ -355,19 +355,28 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, Offs
     out: list[str] = []
     omap = OffsetMap()
     anchors: list[int] = []
+    # the map's lists appended to directly: a table view makes two segments a cell
+    vstarts, ostarts, oends, copies = omap.vstart, omap.ostart, omap.oend, omap.copy
     pos = vpos = 0
     for ms, me, r in edits:
         if ms > pos:
             out.append(text[pos:ms])
-            omap.add(vpos, pos, ms, True)
+            vstarts.append(vpos)
+            ostarts.append(pos)
+            oends.append(ms)
+            copies.append(True)
             vpos += ms - pos
         anchors.append(vpos)
         if r:
             out.append(r)
-            omap.add(vpos, ms, me, False)
+            vstarts.append(vpos)
+            ostarts.append(ms)
+            oends.append(me)
+            copies.append(False)
             vpos += len(r)
-        pos = max(pos, me)
-    if pos < len(text) or not omap.vstart:
+        if me > pos:
+            pos = me
+    if pos < len(text) or not vstarts:
         out.append(text[pos:])
         omap.add(vpos, pos, len(text), True)
     return "".join(out), omap, anchors

@@ -174,8 +174,10 @@ def markup_view(base: str) -> View | None:
             _attr_edits(base, keyed_end, e, attrs, m.start(3), "", edits)
             keyed_end = e
             continue
-        elif (local in _PROSE_ELEMENTS or local not in _HTML_BLOCK) and _text_precedes(base, prev_end, s):
-            tail = _glue(base, s, e)  # "zip code is <ns:field>...", "Mr. <b2>...": the sentence is the context
+        elif (local in _PROSE_ELEMENTS or local not in _HTML_BLOCK) and (
+                _text_precedes(base, prev_end, s) or _closes_before_text(base, e, name)):
+            # "zip code is <ns:field>...", "Mr. <b2>...", "<v>Ann</v> (+1 ...): hi": the sentence is the context
+            tail = _glue(base, s, e)
         else:
             tail = "\n" + key + ": " if key else "\n"
             keyed_end = e if key else -1
@@ -198,6 +200,16 @@ def _text_precedes(base: str, prev_end: int, s: int) -> bool:
     """Text other than blanks between the previous tag (or line start) and position s, on s's line."""
     a = max(prev_end, base.rfind("\n", prev_end, s) + 1)
     return a < s and not base[a:s].isspace()
+
+
+def _closes_before_text(base: str, e: int, name: str) -> bool:
+    """The element opened at e closes on the same line, within 200 characters, and text follows it."""
+    stop = min(len(base), e + 200)
+    k = base.find("</" + name, e, stop)
+    if k < 0 or "\n" in base[e:k]:
+        return False
+    gt = base.find(">", k, stop)
+    return gt >= 0 and _text_follows(base, gt + 1)
 
 
 def _text_follows(base: str, e: int) -> bool:
@@ -252,6 +264,9 @@ _HEADER_LINE = re.compile(r" *+\|? *+" + _LABEL + r"(?: *+([,\t;|]) *+" + _LABEL
 _HEADER_MAP = bytes(10 if c == 10 else 32 if c == 32 else 44 if c in b",\t;|" else 113 if c == 34 else
                     120 if (chr(c).isascii() and chr(c).isalnum()) or c in b"_./#()-" else 111 for c in range(256))
 _HEADER_SHAPE = re.compile(rb"\n *+,? *+q?x[x ]{0,39}+q?(?: *+, *+q?x[x ]{0,39}+q?)++ *+,? *+o?(?=\n)")
+# A cell shorter than this holds no value a header could be context for ("1", "NY", ""): it is left out of
+# the view, which keeps a table of one-character cells from costing two view segments a character.
+_MIN_CELL = 3
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -343,9 +358,10 @@ def table_view(base: str) -> View | None:
                 break
             prev = j
             for (a, b), label in zip(cells, header):
-                row_edits.append((prev, a, f"\n{label}: "))
-                prev = b
-            row_edits.append((prev, e, "\n"))
+                if b - a >= _MIN_CELL:
+                    row_edits.append((prev, a, "\n" + label + ": "))
+                    prev = b
+            row_edits.append((prev, e, "\n"))  # a row of short cells reads as one line break
             rows += 1
             j = e + 1
         if rows >= 2 or (rows and (len(header) >= 3 or markdown)):  # one row under two labels: prose
@@ -357,8 +373,8 @@ def table_view(base: str) -> View | None:
     return View("table", text, omap)
 
 
-def joined_view(base: str) -> View | None:
-    edits = joined_edits(base)
+def joined_view(base: str, lines: bool = True) -> View | None:
+    edits = joined_edits(base, lines)
     if not edits:
         return None
     edits.sort()
@@ -371,15 +387,15 @@ def derived_views(base: str) -> list[View]:
     table views too (a value spaced out or wrapped inside a table cell reads whole under its column
     header there), as views of those views that map back through them."""
     views = []
+    joined = joined_view(base)  # first: without joined edits in the base, its views have none either
     for build in (markup_view, table_view):
         v = build(base)
         if v is not None:
             views.append(v)
-            j = joined_view(v.text)
+            j = joined_view(v.text, lines=build is markup_view) if joined is not None else None
             if j is not None:
                 j.name, j.parent = v.name + "+joined", v
                 views.append(j)
-    j = joined_view(base)
-    if j is not None:
-        views.append(j)
+    if joined is not None:
+        views.append(joined)
     return views

@@ -24,10 +24,14 @@ _STARTS_TOKEN_NOT = frozenset("@._+%")
 _WRAP_WIDTH = 60  # a line at least this long that ends inside a token was wrapped by a program
 # Four or more one-character tokens, one to three blanks apart ("j o h n  d o e", "T i m  L .  N y b e r g");
 # the last may touch punctuation ("c o m."). One blank between letters joins them, a wider gap is a space.
-# A run may sit right inside brackets, quotes or tags ("<j o h n @ ...>", "\"P L 6 1 ...\"", ">1 9 ...<").
-_SPACED = re.compile(r"(?<![^\s<>(\[{\"'])[^\s<>]"
-                     r"(?: {1,3}\S(?![^\s.,;:!?'\")\]}<>]))(?: {1,3}\S(?![^\s.,;:!?'\")\]}<>])){2,}")
+# A run may sit right inside brackets, quotes, tags or cells ("<j o h n @ ...>", "\"P L 6 1 ...\"", ">1 9 ...<",
+# ",J i ř í,"; also "key:" and "key=").
+_SPACED = re.compile(r"(?<![^\s<>(\[{\"',;|:=])[^\s<>]"
+                     r"(?: {1,3}\S(?![^\s.,;:!?'\")\]}<>|]))(?: {1,3}\S(?![^\s.,;:!?'\")\]}<>|])){2,}")
 _SPACED_HINT = b" x x x x"
+# three spaced-out digits ("zip 2 3 0"); four or more tokens of any kind are _SPACED's
+_SPACED3 = re.compile(r"(?<![^\s<>(\[{\"',;|:=])\d(?: {1,3}\d){2}(?![^\s.,;:!?'\")\]}<>|])")
+_SPACED3_HINT = b" x x x"
 _BLANK_MAP = bytes(32 if c in (9, 10, 13, 32) else 120 for c in range(256))
 # Digit groups (and an IBAN's letter groups) joined by one odd separator, two to eleven groups; "·", "•"
 # and "–" arrive here folded to "." and "-" (normalize.py), and "-" needs no view. The gate finds a digit
@@ -42,15 +46,17 @@ _DATE_GROUPS = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:\d{2}|\d{4})|\d{4}[./]\d{1,
 _JSON_ESC = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrt]|\\([\"/])")
 
 
-def joined_edits(base: str) -> list[Edit]:
-    """The joined view's edits of `base` (unsorted, possibly overlapping; empty when it has none)."""
+def joined_edits(base: str, lines: bool = True) -> list[Edit]:
+    """The joined view's edits of `base` (unsorted, possibly overlapping; empty when it has none).
+    `lines=False` leaves line breaks alone (a table view's breaks are its own, one a cell)."""
     edits: list[Edit] = []
-    if "\n" in base:
+    if lines and "\n" in base:
         _line_breaks(base, edits)
         if "@" in base:
             _at_token_breaks(base, edits)
-    if _has_spaced_run(base):
-        for m in _SPACED.finditer(base):
+    runs = _spaced_runs(base)
+    for pat in runs:
+        for m in pat.finditer(base):
             s, e = m.span()
             k = s + 1
             while k < e:
@@ -105,8 +111,8 @@ def _worth_a_look(before: bytes, after: bytes) -> bool:
         first = after[1]
     if last in _LEFT_ALWAYS or first in _RIGHT or (last in _LEFT_IF and first == _LETTER):
         return True
-    if first == _UPPER:  # a name broken before one blank: "Sue|\n Hague", "Sue \n|Hague" (checked below)
-        return not tight and last in (_LETTER, _UPPER)
+    if first == _UPPER:  # a name broken before one blank: "Sue|\n Hague", "Sue \n|Hague"; a key after "-"
+        return (not tight and last in (_LETTER, _UPPER)) or (tight and last == 104)
     # a word, a date or a number wrapped in its middle: letter or digit, break, lower case, digit or "-"
     return tight and ((first == _LETTER and last in (_LETTER, _UPPER)) or (first == 104 and last == _LETTER))
 
@@ -164,6 +170,8 @@ def _wrapped_inside(text: str, a: int, b: int) -> bool:
     left, right = text[a - 1], text[b]
     if left.isalnum() and right.isalnum() and _inside_an_id(text, a, b):
         return True
+    if left == "-" and right.isalnum():
+        return _inside_a_key(text, a, b)
     if left.isdigit() and right.isdigit():
         return ("/" in text[max(0, a - 6):a] or "/" in text[b:b + 6] or _dotted_quad(text, a, b)
                 or _after_plus(text, a))
@@ -185,7 +193,8 @@ def _wrapped_inside(text: str, a: int, b: int) -> bool:
     if text[r:r + 1] in (":", "=") or text[r:r + 2] == " :":
         # the next line starts with a key ("name: Radek|surname: ..."): a record, not a wrapped word; unless
         # the line before holds no key itself ("Derri|ck: hi", "... at Derri|ck: ...": a speaker, a name)
-        return not any(c in text[line_start:a] for c in ":=")
+        line = text[line_start:a]
+        return not (": " in line or "=" in line or line.rstrip().endswith(":"))
     if text[b:r] in _FUNCTION_WORDS:
         # "Laarm|an" alone on its line is the end of a word, "Garcia|and team" goes on as prose
         return a - line_start >= _WRAP_WIDTH or text[r:r + 1] in ("\n", "\r", "")
@@ -214,14 +223,40 @@ def _name_across(text: str, a: int, b: int) -> bool:
     if len(first) < 2 or len(second) < 2 or not (first[0].isupper() and first[1:].islower() and
                                                   second[1:].islower()):
         return False
-    if t > 0 and text[t - 1].isalnum() or text[r:r + 1] in (":", "=") or text[r:r + 2] == " :":
+    if t > 0 and text[t - 1].isalnum():
         return False
+    # the sentence goes on after the name ("Hague concert", "Hague, who", "Hague."); an address block's
+    # lines ("Brook|\n Suite 127", "Gardur|\n Iceland") and records ("Sue|\n Phone: ...") do not
+    nxt = text[r:r + 3]
+    line_start = text.rfind("\n", max(0, t - 200), t) + 1
+    if nxt[:1] in ("", "\n", "\r") and text[line_start:line_start + 1] not in (" ", "\t"):
+        return first.lower() not in _FUNCTION_WORDS and second.lower() not in _FUNCTION_WORDS  # "By: Dexter|Laprise"
+    if not (nxt[:1] in (",", "!", "?", ";") or (nxt[:1] == " " and nxt[1:2].islower()) or (
+            nxt[:1] == "." and (nxt[1:2] in ("", "\n") or (nxt[1:2] == " " and nxt[2:3].isupper())))):
+        return False  # ("Apt. 12": an abbreviation, not the end of a sentence)
     return first.lower() not in _FUNCTION_WORDS and second.lower() not in _FUNCTION_WORDS
+
+
+def _inside_a_key(text: str, a: int, b: int) -> bool:
+    """"4F-Fo444Iu1-|FCGQJQ_Jp5Go...": a break after a "-" inside a long key of letters, digits, "-" and
+    "_", with digits on both sides of the break."""
+    t = a
+    while t > 0 and a - t < 64 and (text[t - 1].isalnum() or text[t - 1] in "-_"):
+        t -= 1
+    r = b
+    while r < len(text) and r - b < 64 and (text[r].isalnum() or text[r] in "-_"):
+        r += 1
+    left, right = text[t:a], text[b:r]
+    return (len(left) >= 8 and len(right) >= 8 and left.isascii() and right.isascii()
+            and any(c.isdigit() for c in left) and any(c.isdigit() for c in right)
+            and any(c.isalpha() for c in left) and any(c.isalpha() for c in right))
 
 
 def _inside_an_id(text: str, a: int, b: int) -> bool:
     """A break inside a long identifier (an IBAN, a wallet address, a key): at least 8 letters and digits
     before it with a digit among them, a run with a digit after it, nothing but those on either side."""
+    if a < 8 or not text[a - 8:a].isalnum():
+        return False
     t = a
     while t > 0 and a - t < 64 and text[t - 1].isalnum():
         t -= 1
@@ -288,7 +323,7 @@ def _separated_groups(base: str, edits: list[Edit]) -> None:
         if sep in "./":
             iban = len(groups[0]) == 4 and groups[0][:2].isalpha() and groups[0][2:].isdigit()
             if len(groups) < 3 or digits < 7 or _DATE_GROUPS.fullmatch(m.group()) or (
-                    not iban and not all(g.isdigit() for g in groups)) or any(len(g) == 1 for g in groups[1:]) or (
+                    not iban and not all(g.isdigit() for g in groups)) or any(len(g) == 1 for g in groups[1:-1]) or (
                     len(groups) == 4 and all(g.isdigit() and len(g) <= 3 for g in groups)) or (
                     len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
                 continue
@@ -299,11 +334,17 @@ def _separated_groups(base: str, edits: list[Edit]) -> None:
             k += 1
 
 
-def _has_spaced_run(base: str) -> bool:
+def _spaced_runs(base: str) -> tuple[re.Pattern[str], ...]:
+    """The spaced-run patterns worth a scan of `base`: blanks read " ", everything else "x" (a non-ASCII
+    character is one "?" byte first) and gaps of two or three blanks squeezed to one, then C-level finds."""
     if " " not in base:
-        return False
-    # blanks read " ", everything else "x" (a non-ASCII character is one "?" byte first): one C-level find
-    return _SPACED_HINT in b" " + base.encode("ascii", "replace").translate(_BLANK_MAP) + b" "
+        return ()
+    m = b" " + base.encode("ascii", "replace").translate(_BLANK_MAP) + b" "
+    if b"x  " in m:
+        m = m.replace(b"  ", b" ").replace(b"  ", b" ")
+    if _SPACED_HINT in m:
+        return (_SPACED, _SPACED3)
+    return (_SPACED3,) if _SPACED3_HINT in m and any(d in base for d in "0123456789") else ()
 
 
 def _at_token_breaks(text: str, edits: list[Edit]) -> None:

@@ -44,6 +44,13 @@ SINGLE = [
     ("", "ghp_"), ("", "bc1"), ("", "0x"), ("", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 "), ("", "QUJD"),
     ("", "Aa "), ("", "John "), ("", "Mr "), ("", "Dear "), ("", "Jan "), ("", "DOB "), ("", "date of birth "),
     ("", "IBAN "), ("", "DE89 "), ("", "passport "), ("", "SSN "), ("", "\u00e9"), ("", "a\u200b"),
+    # structure the derived views read: tables (CSV, TSV, Markdown, header-like lines), markup (deep, many
+    # tags, nested keys, tags in prose), line breaks, spaced letters, odd separators
+    ("id,name,phone\n", "1,Ann Lee,555 0100\n"), ("a,b,c,d,e,f,g,h\n", "1,2,3,4,5,6,7,8\n"),
+    ("name\tmail\tcity\n", "abc\tdef\tghi\n"), ("| a | b |\n|---|---|\n", "| x | y |\n"), ("", "name,mail\n"),
+    ("", '"a,b",c\n'), ("", "<a>"), ("", "<td>x</td>"), ("", "<k><v>"), ("", "word <ns:f>v</ns:f> "),
+    ("<table>", "<tr><th>H</th><th>I</th></tr>"), ("", "Ab\ncd\n"), ("", "1.2\n3\n"), ("", "x=\r\n"),
+    ("", "a b "), ("", "<a b c d>"), ("", "12_34~"), ("", "ab_12_"), ("", "1.2.3."),
 ]
 _MOTIFS = sorted({m for _, m in SINGLE})
 _JOINERS = ["", " ", "\n", "-", ".", ": "]

@@ -115,3 +115,28 @@ class TestSeparators:
                      "total 1.234.567 units", "born 12.05.1990", "see docs/v2/guide/chapter3",
                      "x_1_2_3_4_5_6_7_8_9_0_1_2_3_4_5"):
             assert all(v.name != "joined" for v in derived_views(text)), text
+
+
+class TestMoreShapes:
+    def test_spaced_digits_with_uneven_gaps_or_only_three_of_them(self, engine):
+        assert _covered(engine, "Our zip code is 5 8 1, thanks", "5 8 1")
+        assert any("61 44 02" in v.text for v in derived_views("reach me at 6 1  4 4  0 2 tonight"))
+        assert all(v.name != "joined" for v in derived_views("steps 1 2 and 3"))
+
+    def test_a_spaced_run_between_pipes(self, engine):
+        text = "addr=|1 0 . 2 0 . 3 0 . 4 0|"
+        assert any("|10.20.30.40|" in v.text for v in derived_views(text))
+
+    def test_a_speaker_name_broken_after_a_timestamp_and_a_name_at_the_end_of_a_line(self):
+        assert any("Teresa: are" in v.text for v in derived_views("[08:15] Tere\nsa: are you there?"))
+        assert any("Lior Abramov" in v.text for v in derived_views("Produced by:   Lior\n Abramov"))
+        # a block whose lines start with a blank is an address, not a name wrapped in its middle
+        assert derived_views("Harbour Road\n Apt. 12\n Westbury\n Iceland") == []
+
+    def test_an_element_that_starts_a_line_of_prose_reads_as_part_of_it(self):
+        v = markup_view("<v>Ines Barros</v> (+351 912 345 678): on my way")
+        assert v is not None and v.text.startswith("Ines Barros (+351 912 345 678): on my way")
+
+    def test_a_key_wrapped_after_a_dash(self, engine):
+        text = "token: 7Gh-Kp29xQ-\nZr81_Lm4Np0q\n"
+        assert any("7Gh-Kp29xQ-Zr81_Lm4Np0q" in v.text for v in derived_views(text))
