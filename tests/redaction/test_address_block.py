@@ -165,3 +165,26 @@ def test_forms_of_other_generators(engine, text, value):
 ])
 def test_counted_and_numbered_things_stay(engine, text):
     assert locations(engine, text) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("The parcel got to Tove and 40 Harbour Road.", "Tove and 40 Harbour Road"),
+    ("Address:\nMilan and 12 Kestrel Road.", "Milan and 12 Kestrel Road"),
+    ("She lives on the north side of Szent Istvan krt. 14.", "Szent Istvan krt. 14"),
+    ("We stopped at 3301 Olav Tryggvasons gate 40 St. on the way", "3301 Olav Tryggvasons gate 40 St."),
+    ("Please deliver to 502 Deak Ferenc ter 5 Apt. 2 Kutna Hora u Kolina v Cechach KH",
+     "502 Deak Ferenc ter 5 Apt. 2 Kutna Hora u Kolina v Cechach KH"),
+    ("We want an office in Vila Nova 4400-123 in the spring.", "Vila Nova 4400-123"),
+    ("[09:01] Kai: What is the delivery address?\n[09:02] Oleg: It is ул. Садовая 17\n[09:03] Kai: ok", "ул. Садовая 17"),
+])
+def test_joined_names_abbreviations_and_particles(engine, text, value):
+    assert covered(engine, text, value)
+
+
+@pytest.mark.parametrize("text", [
+    "Is this your address? Yes it is. 3 people live there.",
+    "Please go to gate 12 now.",
+    "Our address is ca. 5 km away.",
+])
+def test_sentences_and_gates_stay(engine, text):
+    assert locations(engine, text) == []

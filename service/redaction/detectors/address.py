@@ -16,6 +16,11 @@ digits or more that is not a year); number-first names are capitalised words (or
 word, one or two lower-case words that are not function words), so "5 Things to Do", "3 main points",
 "Route 66", versions, prices ("$5"), amounts and dates do not match.
 
+The rest of an address after a street line, blocks of address lines and street lines known only from
+their shape ("4479 Fitjabraut 85" after "at") are read by address_block.py; corners, joined names, words
+before a house number, doubled street words and "in Place 1234" by address_prose.py; postcodes after a
+cue by address_postcode.py.
+
 Cost: gates are set and substring tests on views shared by every recognizer (word set, lower-cased
 text); a regex runs only in a bounded window around each street word, windows never overlap, and each
 tail is one anchored bounded match, so the work is linear in the input on any input.
@@ -25,10 +30,7 @@ from __future__ import annotations
 
 import re
 
-from service.redaction.detectors.address_block import (
-    NOT_A_STREET, extend_after, find_corners, find_doubled, find_in_place, find_shaped, name_before_street,
-    words_before,
-)
+from service.redaction.detectors.address_block import LOW_STREET, NOT_A_STREET, extend_after, find_shaped
 from service.redaction.detectors.address_context import (
     CUE_STREET, HOUSE_BEFORE, KEY_VALUE, KEY_WORDS, LINE_BEFORE_UNIT, MILITARY, STREET_CUE_WORDS, TAIL, UNIT_FULL,
     VCARD_ADR, ZIP, address_cue_before, caps_before, unit_before, word_start,
@@ -38,6 +40,9 @@ from service.redaction.detectors.address_data import (
     STANDALONE_STEMS, STRONG_SUFFIXES, TYPE_FIRST_WORDS, US_STATES, WEAK_SUFFIXES,
 )
 from service.redaction.detectors.address_postcode import form_hits, postcode_cues
+from service.redaction.detectors.address_prose import (
+    find_corners, find_doubled, find_in_place, name_before_street, words_before,
+)
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 
 _ENTITY = "LOCATION"
@@ -353,7 +358,9 @@ class AddressRecognizer(Recognizer):
             m = CUE_STREET.match(text, i + len(w))
             if m is not None:
                 s = m.start("street")
-                first = text[s:m.end()].split(None, 2)
+                first = text[s:m.end()].split()
+                if any(w.endswith(".") and w.lower() not in LOW_STREET for w in first[1:]):
+                    continue  # "Yes it is. 3 people": a sentence ends inside; "Tas vezer u. 62" does not
                 if first[0].lower().rstrip(".") in NOT_A_STREET or (
                         first[0].isdigit() and first[1].lower().rstrip(".") in NOT_A_STREET):
                     continue  # "meet in Room 101", "sent to 3 Windows 10 users"

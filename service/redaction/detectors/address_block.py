@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from service.redaction.detectors.address_context import caps_before, unit_before, word_start
-from service.redaction.detectors.address_data import NUMBER_FIRST_WORDS, PARTICLES
+from service.redaction.detectors.address_context import unit_before
+from service.redaction.detectors.address_data import PARTICLES
 
 _EXTRA_PARTICLES = frozenset(("nad", "pod", "na", "u", "im", "bei", "og", "i", "e", "a", "do", "dos", "das", "k",
-                              "dalla", "dal", "dello", "al", "alla", "allo", "sul", "sulla", "nel", "nella", "kraj"))
-_PARTICLE_SET = frozenset(PARTICLES) | _EXTRA_PARTICLES
+                              "v", "ve", "à", "dalla", "dal", "dello", "al", "alla", "allo", "sul", "sulla", "nel", "nella", "kraj"))
+PARTICLE_SET = frozenset(PARTICLES) | _EXTRA_PARTICLES
 # Lower-case words inside street names of many languages ("Tom Wilhelmsens vei", "Gosposka ulica", "Erzsebet
 # ter", "Tompa u.", "Luige tee"): a name may hold these after its first word; any other lower-case word ends it.
 LOW_STREET = frozenset("""
@@ -40,7 +40,7 @@ polku kaari väylä vayla tori sokak sokağı caddesi cad. bulvarı odos leoforo
 krt. rkp. útja utja rakpart körönd sétány setany lépcső veg vegur vegen brygge kaj torg plads allé alle
 """.split())
 # Closings, greetings, contact labels and sentence openers never start a place line.
-_CLOSERS = frozenset("""
+CLOSERS = frozenset("""
 thanks thank regards best cheers sincerely kind warm yours please hi hello dear mobile phone tel fax email e-mail
 desk cell office web website note the this that these those i we you he she it my our your their if also and but
 so hope looking let can could would will should is are was were do does did name address date ref subject re
@@ -55,7 +55,7 @@ figure fig table tab day days week weeks year years month months hour hours floo
 train flight seat row grade class lesson unit item issue article art rule verse psalm book act scene track disc
 game round match team group pm am gb mb kb tb usd eur gbp x no nr number apt apartment suite ste flat box lot
 question q task exercise problem phase stage sprint release build patch rfc pep iso tier top list slide note
-channel tv radio fm bay dock stand stop zone terminal sector block wing hall building euro euros dollar dollars pound pounds cent cents yen franc francs kroner kronor points tickets items units users
+vs pp cf eg ie etc ca approx incl channel tv radio fm bay dock stand stop zone terminal sector block wing hall building euro euros dollar dollars pound pounds cent cents yen franc francs kroner kronor points tickets items units users
 people minutes seconds times pieces copies songs books games players files lines steps rounds miles km kg
 """.split())
 _UNIT_LINE = re.compile(
@@ -66,7 +66,7 @@ _REGION = re.compile(r"(?:[A-Z]{2,3}|nan|\d{1,2})")
 _TOKEN = re.compile(r"[ \t]*(?:(?P<comma>,)|(?P<unit>(?i:apt|apartment|suite|ste|unit|flat)\.?[ \t]*#?[ \t]*"
                     r"\d{1,5}[A-Za-z]?(?![\w]))|(?P<pc>\d{1,6}(?:-\d{2,4}|[ \t]\d{2}(?![\w]))?(?![\w])|"
                     r"[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}(?![\w])|\d{4}[ \t][A-Z]{2}(?![\w]))|"
-                    r"(?P<paren>\([^\W\d_][\w'-]{0,20}\))|(?P<word>[^\W\d_][\w'.\u2206-]{0,30}))")
+                    r"(?P<paren>\([^\W\d_][\w'-]{0,20}\))|(?P<word>[^\W\d_][\w'./\u2206-]{0,30}))")
 _MAX_LINE = 100
 _MAX_LINES = 6
 
@@ -106,9 +106,9 @@ def _place_run(text: str, i: int, e: int, first: bool) -> tuple[int, bool, bool]
             dotted = tok.endswith(".") and len(tok) > 3 and "." not in tok[:-1]
             word = tok[:-1] if dotted else tok
             low = word.lower()
-            if "@" in tok or (first and count == 0 and (low in _CLOSERS and not word.isupper() or word[0].islower())):
+            if "@" in tok or (first and count == 0 and (low in CLOSERS and not word.isupper() or word[0].islower())):
                 break
-            if word[0].islower() and low != "nan" and low not in _PARTICLE_SET:
+            if word[0].islower() and low != "nan" and low not in PARTICLE_SET:
                 lows += 1
                 if first_low < 0:
                     first_low = end
@@ -195,10 +195,10 @@ SHAPE = re.compile(
     r"pm\b|am\b|AM\b|PM\b|points?\b|times\b))"
     r"(?:[ \t]+(?:St|Street|Ave|Avenue|Rd|Road)\.?(?![\w]))?"
 )
-_SHORT_CUES = frozenset(("at", "to", "on", "is", "address", "addresses", "adresse", "visit", "via", "in"))
+SHORT_CUES = frozenset(("at", "to", "on", "is", "address", "addresses", "adresse", "visit", "via", "in"))
 
 
-_TITLE_WORDS = frozenset("Of The And To For In A You Your My Our With On At By Is Are Why How What Who".split())
+TITLE_WORDS = frozenset("Of The And To For In A You Your My Our With On At By Is Are Why How What Who".split())
 
 
 def name_ok(text: str, s: int, e: int) -> bool:
@@ -207,26 +207,24 @@ def name_ok(text: str, s: int, e: int) -> bool:
     words = text[s:e].split()
     if words[0].lower().rstrip(".") in NOT_A_STREET:
         return False
-    if not _TITLE_WORDS.isdisjoint(words):
+    if not TITLE_WORDS.isdisjoint(words):
         return False  # a title in title case: "5 Musicians Of The 70s"
+    last = words[-1].lower()
+    typed = len(words) > 2 and (last in LOW_STREET or last.endswith(".") and len(last) <= 5)
     for w in words[1:]:
-        if w[0].islower() and w.lower() not in LOW_STREET and w.lower() not in _PARTICLE_SET and not (
-                w.endswith(".") and len(w) <= 5 and w[:-1].isalpha()):
-            return False  # prose; a lower-case abbreviation ("Bem rkp. 97.") is a street word
-        if w.lower().rstrip(".") in NOT_A_STREET and not w[0].isdigit():
+        lw = w.lower()
+        if lw in LOW_STREET:
+            continue
+        if w[0].islower() and lw not in PARTICLE_SET and not (w.endswith(".") and len(w) <= 5 and w[:-1].isalpha()):
+            if not typed:
+                return False  # prose; a lower-case abbreviation ("Bem rkp. 97.") is a street word
+            typed = False  # one lower-case word before a street word: "Tas vezer u. 62."
+        if lw.rstrip(".") in NOT_A_STREET and not w[0].isdigit():
             return False
     return True
 
 
-def shaped_street(text: str, s: int, end: int | None = None) -> re.Match[str] | None:
-    """A house number, a name and a number starting at s ("4479 Fitjabraut 85"), checked by `name_ok`."""
-    m = SHAPE.match(text, s, len(text) if end is None else end)
-    if m is None or not name_ok(text, m.start("name"), m.end("name")):
-        return None
-    return m
-
-
-def _year(num: str) -> bool:
+def year_like(num: str) -> bool:
     return len(num) == 4 and num.isdigit() and 1900 <= int(num) <= 2099
 
 
@@ -240,7 +238,7 @@ def cue_before(text: str, low: str, s: int) -> bool:
     k = j
     while k > 0 and j - k < 12 and low[k - 1].isalpha():
         k -= 1
-    return low[k:j] in _SHORT_CUES
+    return low[k:j] in SHORT_CUES
 
 
 _UNIT_IN = re.compile(r"(?i:apt|apartment|suite|unit|flat)\.?[ \t]*#?[ \t]*\d")
@@ -265,7 +263,7 @@ def shaped_in_context(text: str, low: str, m: re.Match[str]) -> bool:
     while k > 0 and j - k < 10 and low[k - 1].isalpha():
         k -= 1
     word = low[k:j]
-    if word in _SHORT_CUES and not (word == "in" and _year(m.group("num"))):
+    if word in SHORT_CUES and not (word == "in" and year_like(m.group("num"))):
         return True
     if j > 0 and text[j - 1] == ":" or cue_word_near(low, s):
         return True
@@ -350,161 +348,3 @@ def _number_starts(text: str, shape: bytes | None) -> list[int]:
             k -= 1
         starts.append(k)
     return starts
-
-
-_STREET_END = frozenset("street st st. avenue ave ave. road rd rd. lane ln drive dr boulevard blvd way place pl court ct "
-                        "plaza square sq terrace trail parkway highway key tunnel lodge views extensions extension "
-                        "landing lights springs prairie rapids skyway green brook pike stravenue trafficway".split())
-_TOKEN_RE = re.compile(r"[^\s,;:!?()]+")
-
-
-def _corner_side(text: str, i: int, e: int, stop_at_and: bool) -> tuple[int, bool]:
-    """The street named at i on a corner ("92 High Street", "Hersnapvej 75"): (its end, whether it holds a
-    number or ends in a street word); (i, False) when none."""
-    end = i
-    evidence = False
-    count = 0
-    for m in _TOKEN_RE.finditer(text, i, e):
-        if m.start() > end + 1 and count:
-            break  # more than one space between words: another field
-        tok = m.group()
-        low = tok.lower()
-        if stop_at_and and low == "and":
-            break
-        if count == 0 and not (tok[0].isdigit() or tok[0].isupper() or not tok[0].islower()):
-            return i, False
-        if count and tok[0].islower() and low not in LOW_STREET and low not in _PARTICLE_SET:
-            break
-        count += 1
-        if count > 7:
-            break
-        evidence = evidence or any(c.isdigit() for c in tok) or low.rstrip(".") in _STREET_END
-        end = m.end()
-        if tok.endswith(".") and len(tok) > 3 and "." not in tok[:-1]:
-            end -= 1  # "Nielsen Key." ends the sentence
-            break
-    return end, evidence
-
-
-def find_corners(text: str, low: str, out: list) -> None:
-    """"the corner of 92 High Street and Bulat Plaza": both streets and the words that join them, when one
-    of them holds a house number or a street word."""
-    i = low.find("corner of ")
-    while i >= 0:
-        s = i - 4 if low[max(0, i - 4):i] == "the " else i
-        a = i + len("corner of ")
-        eol = text.find("\n", a, a + 160)
-        lim = eol if eol >= 0 else min(len(text), a + 160)
-        a_end, a_ev = _corner_side(text, a, lim, True)
-        if a_end > a and low.startswith(" and ", a_end):
-            b = a_end + len(" and ")
-            b_end, b_ev = _corner_side(text, b, lim, False)
-            if b_end > b and (a_ev or b_ev):
-                out.append((s, b_end, 0.8, "LOCATION"))
-        i = low.find("corner of ", a)
-
-
-_NUM_THEN_GAP = re.compile(r"\d{1,5}[A-Za-z]?[ \t]+")
-
-
-def name_before_street(text: str, n: int, p: int, w: str) -> int:
-    """Start of a street name written before a number and the street word at p ("Hokgatan 46 St.",
-    "Gammelhavn 36 street"; n is the nearest number start before p), or before a street type and a
-    capitalised "Street" ("Tratnik Rapids Street"); -1 when there is none."""
-    if n >= 0 and _NUM_THEN_GAP.fullmatch(text, n, p) and not _year(text[n:p].strip()):
-        s = caps_before(text, n, 3, comma=False)
-        return s if s >= 0 and name_ok(text, s, n) else -1
-    return doubled_before(text, p) if w == "street" and text[p].isupper() else -1
-
-
-def doubled_before(text: str, p: int) -> int:
-    """Start of "Tratnik Rapids " before the "Street" at p (a street name that holds its own type), or -1."""
-    k = word_start(text, p - 1, 16, "")
-    if k == p - 1 or text[k:p - 1].lower() not in NUMBER_FIRST_WORDS and text[k:p - 1].lower().rstrip("s") not in \
-            NUMBER_FIRST_WORDS or not text[k].isupper():
-        return -1
-    s = caps_before(text, k, 2, comma=False)
-    return s if s >= 0 and name_ok(text, s, k) else -1
-
-
-def find_doubled(text: str, emit) -> None:
-    """Street names followed by a second street word ("on Tratnik Rapids Street"), found from " Street"."""
-    i = text.find(" Street")
-    while i >= 0:
-        p = i + 1
-        if p + 6 == len(text) or not text[p + 6].isalnum():
-            s = doubled_before(text, p)
-            if s >= 0:
-                emit(s, p + 6)
-        i = text.find(" Street", p)
-
-
-_HONORIFICS = frozenset("mr mrs ms miss dr prof sir madam herr frau sr sra dott".split())
-
-
-def words_before(text: str, low: str, s: int) -> int:
-    """Start of the words that open a street line found from its number ("to Za Skolou 1348 Bjorklund
-    Brook", "to Luige tee 56 Jarvis Lights"), or of a name joined to it ("at Sigrid and Via Roma 5"), when
-    an address cue (or, for some, a line start) comes right before them; else s."""
-    toks: list[int] = []  # word starts, walking back from s; a prose word ends the walk
-    j = s
-    while len(toks) < 4:
-        k = j
-        while k > 0 and j - k < 2 and text[k - 1] in " \t":
-            k -= 1
-        if k == j or k == 0:
-            break
-        w = word_start(text, k, 31, "'.-/")
-        if w == k:
-            break
-        word = text[w:k]
-        if word[0].islower() and word not in LOW_STREET and word not in _PARTICLE_SET and not (
-                word == "and" and len(toks) == 1) and not (word.endswith(".") and len(word) <= 4):
-            break
-        toks.append(w)
-        j = w
-    ends = [s] + toks
-    for n in range(len(toks), 0, -1):  # the longest opening first
-        words = [text[toks[i]:ends[i]].strip() for i in range(n - 1, -1, -1)]  # in text order
-        first = words[0]
-        joined = n == 2 and words[1] == "and" and first[0].isupper()
-        street = (first[0].isupper() or first.endswith(".") and len(first) <= 4) and "and" not in words
-        lf = first.lower().rstrip(".")
-        if not (joined or street) or lf in _CLOSERS or lf in _SHORT_CUES or lf in _HONORIFICS:
-            continue
-        w = toks[n - 1]
-        j = w
-        while j > 0 and text[j - 1] in " \t":
-            j -= 1
-        if j == 0 or text[j - 1] in ":\n":
-            # at a line start: a street abbreviation ("ul. Polna 134 Kowal Heights"), a joined name, or
-            # any street words after an address word ("address:\n\nFrorupvej 65 Geisler Fords")
-            if first.endswith(".") and len(first) <= 4 or first.lower() in LOW_STREET or joined or \
-                    cue_word_near(low, j):
-                return w
-        elif cue_before(text, low, w):
-            return w
-    return s
-
-
-_IN_PLACE = re.compile(
-    r"(?P<place>(?:[A-Z]|[^\W\d_a-z])[\w'.-]{1,30}(?:[ \t]+(?:(?:[A-Z]|[^\W\d_a-z])[\w'.-]{0,30}|de|del|do|da|la|le|"
-    r"am|an|nad|sur|upon)){0,3})[ \t]+(?P<pc>\d{5}(?:-\d{3,4})?|\d{2}-\d{3}|\d{4}(?:[ \t][A-Z]{2})?|[A-Z]\d[A-Z][ \t]\d[A-Z]\d)(?![\w-])"
-    r"(?=[ \t]+(?:in|to|for|and|with)[ \t]|[ \t]*(?:[,;.!?)]|$))"
-)
-
-
-def find_in_place(text: str, out: list) -> None:
-    """A place and its postcode after "in" ("in Puntas de Valdes 80006 in its mission", "in Okotoks T0L 0T0"):
-    the postcode, and the place with it. A four-digit number that could be a year, and names of products,
-    months or counted things, are left alone ("in Windows 2000", "in Paris 1789")."""
-    i = text.find(" in ")
-    while i >= 0:
-        m = _IN_PLACE.match(text, i + 4)
-        if m is not None:
-            pc = m.group("pc")
-            words = m.group("place").split()
-            if not (len(pc) == 4 and 1000 <= int(pc) <= 2099) and all(
-                    w.lower().rstrip(".") not in NOT_A_STREET for w in words) and _TITLE_WORDS.isdisjoint(words):
-                out.append((m.start(), m.end(), 0.8, "LOCATION"))
-        i = text.find(" in ", i + 4)

@@ -135,14 +135,14 @@ STREET_CUE_WORDS = frozenset(
     "resides reside moved sent send deliver delivered ship shipped meet station".split())
 # The first word of a street name after a cue: capitalised, or in a script without case, or a Polish
 # abbreviation ("ul. Ukryta 121"); a lower-case Latin word is prose ("to", "es", "willow").
-FIRST = r"(?:(?:[A-Z]|[^\W\d_a-z])[\w'-]{0,30}|(?:ul|al|pl|os)\.|[^\W\d_A-Za-z]{1,3}\.)"
+FIRST = r"(?:(?:[A-Z]|[^\W\d_a-z])[\w'-]{0,30}|(?:ul|al|pl|os)\.|[^\W\d_A-Z][^\W\d_]{0,2}\.)"
 CUE_STREET = re.compile(
     # after the cue: separators and a few small words, or a question answered on the next line by a speaker
     r"(?:[ \t]*\?[ \t]*\r?\n[ \t]*(?:\[[\d:. ]{1,12}\][ \t]*)?(?:[^\W\d_][^\n:]{0,30}:[ \t]*)?"
     r"|[ \t]*[:?,-]?[ \t]+|[ \t]*:)(?i:(?:is|at|to|in|on|me|you|us|it|them|this|now|was|were|are|here|it's|"
     r"it is|the following|the|north|south|east|west|side|of|near|by)[ \t:]+){0,5}"
     r"(?P<street>[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,20}[ \t]?\d{1,5}(?:-\d{1,5}){0,2}[号號]?"
-    r"|(?:\d{1,6}[A-Za-z]?[ \t]+)?" + FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,5}?,?[ \t]+\d{1,5}[A-Za-z]?"
+    r"|(?:\d{1,6}[A-Za-z]?[ \t]+)?" + FIRST + r"(?:[ \t]+[\w'.-]{1,30}){0,5}?,?[ \t]+\d{1,5}[A-Za-z]?"
     r"(?![\w%]|[.,]\d|[ \t]*(?:%|times|x\b|[kmg]b\b|ms\b|px\b|min|hours|days|years|percent|euros?|dollars?|pm\b|am\b))"
     r"|\d{1,6}[A-Za-z]?[ \t]+" + FIRST + r"(?:[ \t]+[\w'-]{1,30}){0,4}(?=[ \t]*(?:$|\r?\n|[.;!?])))",
     re.MULTILINE,
