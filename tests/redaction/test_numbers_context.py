@@ -126,6 +126,9 @@ def test_a_negative_word_ends_at_its_line(engine) -> None:
     # six digits without a label right before them
     "phone later, the score was 38 41 07",
     "We met 12 06 18 and called later",
+    "please call me on 12 05 87 or after",
+    "Phone: 10.30.45 was the time of the call",
+    "call me at 14/06/92",
 ])
 def test_look_alikes_in_phone_contexts_stay(engine, text: str) -> None:
     assert phones(engine, text) == []

@@ -126,6 +126,11 @@ def short_phone(raw: str, digits: str, ctx: ScanContext, start: int, before: Bef
         before = Before(ctx, start)
     if not before.label() or before.loose_veto() or _after_currency(ctx.text, start):
         return None
+    parts = [int(p) for p in NONDIGIT.split(raw) if p]
+    if len(parts) == 3 and (("." in raw or "/" in raw or before.last[-1:] == ["on"]) and (
+            min(parts[0], parts[1]) <= 12 and max(parts[0], parts[1]) <= 31 or (
+            parts[0] <= 23 and parts[1] <= 59 and parts[2] <= 59))):
+        return None  # "call me on 12 05 87", "at 10.30.45": a date or a time
     return 0.75, "PHONE_NUMBER"
 
 
