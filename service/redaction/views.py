@@ -30,7 +30,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from service.redaction.normalize import OffsetMap, apply_edits
+from service.redaction.offsets import OffsetMap, apply_edits
 from service.redaction.views_joined import joined_edits
 
 Edit = tuple[int, int, str]  # replace base[start:end] by the string
