@@ -164,13 +164,8 @@ class AddressRecognizer(Recognizer):
                 self._emit(ctx, m.start(), m.end(), 0.85, out, strong=True, house_before=True)
         if " in " in text:
             find_in_place(text, out)
-        if shape is None or b"0 A" in shape or b"0 u" in shape or b"0 a" in shape or b"0 p" in shape or \
-                b"0 o" in shape:  # a shaped line's name starts with a capital or "ul.", "al.", "pl.", "os."
-            taken = [x for s, e, _, _ in sorted(out) for x in (s, e)] if out else None
-            if taken and any(taken[k] < taken[k - 1] for k in range(1, len(taken))):
-                taken = None  # overlapping lines: no skipping
-            find_shaped(text, ctx.lower, lambda s, e: self._emit(ctx, s, e, 0.8, out, True, house_before=True),
-                        not hit.isdisjoint(_UNIT_GATE), taken, shape)
+        find_shaped(text, ctx.lower, lambda s, e: self._emit(ctx, s, e, 0.8, out, True, house_before=True),
+                    not hit.isdisjoint(_UNIT_GATE), out, shape)
         out.extend(self._no_digit(ctx, hit))
         if not hit.isdisjoint(POSTCODE_CUE_WORDS):
             postcode_cues(ctx.text, ctx.lower, hit, out)

@@ -296,8 +296,7 @@ _UNIT_THEN_LINE = re.compile(
     r"(?:[NSEW]\.[ \t]+)?" + _FIRST + r"(?:[ \t]+" + _NEXT + r"){0,4})[ \t]*(?=\r?\n)")
 
 
-def find_shaped(text: str, low: str, emit, units: bool = False, taken: list[int] | None = None,
-                shape: bytes | None = None) -> None:
+def find_shaped(text: str, low: str, emit, units: bool, found: list, shape: bytes | None) -> None:
     """Shaped street lines ("388 Adalgata 81") in an address context; `emit(s, e)` grows and keeps one.
     With `units`, also a street line with no number after its name that follows a unit and ends its line
     above a postcode line ("Suite 963 4553 124 N. Stadion\nLarnaka LA 6019")."""
@@ -306,9 +305,15 @@ def find_shaped(text: str, low: str, emit, units: bool = False, taken: list[int]
             e = m.end("st")
             if name_ok(text, m.start("st"), e) and _PC_RUN.search(text, e, extend_after(text, e)) is not None:
                 emit(m.start("st"), e)
-    taken = taken or []  # sorted starts and ends (start0, end0, start1, ...) of lines found already
+    starts = _number_starts(text, shape)
+    if not starts:
+        return
+    # sorted starts and ends (start0, end0, start1, ...) of the lines found already, when they do not overlap
+    taken = [x for a, b, _, _ in sorted(found) for x in (a, b)]
+    if any(taken[k] < taken[k - 1] for k in range(1, len(taken))):
+        taken = []
     covered = 0
-    for st in _number_starts(text, shape):
+    for st in starts:
         if st < covered or bisect_right(taken, st) % 2:
             continue  # inside a line found already (by its number-first street word)
         if st and (text[st - 1].isalnum() or text[st - 1] in "_.,:/$€£¥#+-"):
@@ -325,7 +330,7 @@ def find_shaped(text: str, low: str, emit, units: bool = False, taken: list[int]
 
 
 _SHAPE_SEEDS = (b"0 A", b"0A A", b"0a A", b"0 ul.", b"0 al.", b"0 pl.", b"0 os.", b"0 u.")
-_DIGITS_RUN = re.compile(r"\d{1,6}(?=[A-Za-z]?[ \t])")
+_DIGITS_RUN = re.compile(r"\d{1,6}(?=[A-Za-z]?[ \t]+(?:[^\W\d_a-z]|[a-z]{1,2}\.|C/))")
 
 
 def _number_starts(text: str, shape: bytes | None) -> list[int]:
