@@ -18,11 +18,17 @@ _TOKEN_AT = re.compile(r"[a-z][a-z']*")
 # (possessive runs: a letter given back can never be a blank, nor a blank a letter, so no match changes, but
 # the many failed tries, one per capital, end at once instead of backtracking through the word)
 _TITLE_RUN = re.compile(
-    r"[A-Z][a-z']++(?:[ \t]++(?:[A-Z]\.?[ \t]++)?(?:(?:de|da|van|von|der|den|del|la|le|di|du|dos|ten|ter)[ \t]++){0,2}"
+    r"[A-Z][a-z']++(?:[ \t]++(?:(?:de|da|van|von|der|den|del|la|le|di|du|dos|ten|ter)[ \t]++){0,2}"
     r"[A-Z][a-z']++){1,2}"
 )
+# ... and with a middle initial ("Ichita H. Takeda", "Stojadin R Pudic"): slower, so only asked for when the
+# text holds a capital alone between blanks
+_TITLE_RUN_I = re.compile(_TITLE_RUN.pattern.replace(r"(?:[ \t]++(?:(?:de", r"(?:[ \t]++(?P<initial>[A-Z]\.?[ \t]++)?(?:(?:de"))
 # the same runs in the shape map of an ASCII view (capitals read "A"): a literal first, a faster scan
 _TITLE_RUN_SHAPE = re.compile(_TITLE_RUN.pattern.replace("[A-Z]", "A").encode("ascii"))
+_INITIAL = re.compile(r"[ \t][A-Z]\.?[ \t]")  # without one, _TITLE_RUN_I finds what _TITLE_RUN finds
+_INITIAL_SHAPE = re.compile(rb"[ \t]A\.?[ \t]")
+_TITLE_RUN_I_SHAPE = re.compile(_TITLE_RUN_I.pattern.replace("[A-Z]", "A").encode("ascii"))
 _CTX_KIND = CONTEXT_KINDS
 _CONTEXT_PHRASES = tuple(_CTX_KIND)
 _CTX_BY_WORD: dict[str, list[str]] = {}
@@ -241,7 +247,13 @@ class PhraseContexts:
         out = []
         n = len(text)
         common = self.common
-        for m in _TITLE_RUN.finditer(text) if shape is None else _TITLE_RUN_SHAPE.finditer(shape):
+        if shape is None:
+            runs = (_TITLE_RUN_I if _INITIAL.search(text) else _TITLE_RUN).finditer(text)
+        elif (b" A" in shape or b"\tA" in shape) and _INITIAL_SHAPE.search(shape):
+            runs = _TITLE_RUN_I_SHAPE.finditer(shape)
+        else:
+            runs = _TITLE_RUN_SHAPE.finditer(shape)
+        for m in runs:
             start, end = m.span()
             if start and (text[start - 1].isalnum() or text[start - 1] in "_.@/"):
                 continue
@@ -250,24 +262,22 @@ class PhraseContexts:
             # a run is ASCII letters, apostrophes and blanks: its [a-z]+ words are the pieces between them
             toks = low[start:end].replace("'", " ").split()
             # "Ichita H. Takeda": a capital alone (with or without its dot) is an initial, no core word
-            initials = {w[0].lower() for w in text[start:end].split() if len(w.rstrip(".")) == 1}
-            if initials:
+            initials = None
+            if m.re.groups and m.group("initial") is not None:
+                initials = {w[0].lower() for w in text[start:end].split() if len(w.rstrip(".")) == 1}
                 toks = [t for t in toks if len(t.rstrip(".")) > 1 or t.rstrip(".") not in initials]
             # "Yesterday Nereu Chapiniti": drop a leading common word (sentence start), unless it is a first
             # name before one uncommon word ("Ruby Guibord", "Regina Blinova") or before an initial
             while toks and (toks[0] in common or toks[0] in FOREIGN_STOP) and toks[0] not in self.strong and not (
-                    initials and toks[0] in self.first):
-                lead_first = self._lead_first(toks)
-                if lead_first:
-                    break
+                    toks[0] in self.first and (initials or self._lead_first(toks))):
                 start = low.index(toks[0], start) + len(toks[0])
                 while start < end and not low[start].isalpha():
                     start += 1
                 toks = toks[1:]
-            lead_first = self._lead_first(toks)
             core = [t for t in toks if t not in PARTICLES]
             if len(core) < 2 or len(core) > 3:
                 continue
+            lead_first = core[0] in common and self._lead_first(toks)
             for k, t in enumerate(core):
                 if (len(t) < 3 and t not in self.first) or ((t in common or t in FOREIGN_STOP) and not (
                         (k == 0 and lead_first) or (initials and (t in self.first or t in self.last)))):
@@ -282,7 +292,8 @@ class PhraseContexts:
     def _lead_first(self, toks: list[str]) -> bool:
         """A first name that is also a word before one uncommon word ("Ruby Guibord", "Jo van Gameren")."""
         return (len(toks) >= 2 and toks[0] in self.first and toks[0] not in STOPWORDS and toks[-1] not in self.common
-                and toks[-1] not in FOREIGN_STOP and len(toks[-1]) > 2 and all(t in PARTICLES for t in toks[1:-1]))
+                and toks[-1] not in FOREIGN_STOP and len(toks[-1]) > 2
+                and (len(toks) == 2 or all(t in PARTICLES for t in toks[1:-1])))
 
     def _uncommon(self, words: set[str], text: str, runs: list[tuple[int, int, float, list[str]]]) -> bool:
         """Does the text look like it may hold names the lists do not know? (more than 40 uncommon
