@@ -93,28 +93,44 @@ def _class_map(pairs: dict[str, int], other: int) -> bytes:
 # (Python's regex engine scans a pattern that starts with a character class at ~15 ns a byte; this costs
 # one translate, one split and two byte lookups a line.)
 _BREAK_MAP = _class_map({"\n": 10, " \t": 32, "\r": 13, "@_+%": 97, ".": 112, "-": 104, "/=": 115,
-                         "abcdefghijklmnopqrstuvwxyz0123456789": 108, "ABCDEFGHIJKLMNOPQRSTUVWXYZ": 117}, 120)
+                         "abcdefghijklmnopqrstuvwxyz": 108, "0123456789": 100, "ABCDEFGHIJKLMNOPQRSTUVWXYZ": 117}, 120)
 _LEFT_ALWAYS = frozenset(b"as")
 _LEFT_IF = frozenset(b"ph")
-_LETTER = 108  # lower case and digits
+_LOWER = 108
+_DIGIT = 100
 _UPPER = 117
 _RIGHT = frozenset(b"ap")
+_TOKEN = frozenset(b"ldu")
+# all bytes but the map's "/", ".", "+" and letters (a date, an IP, a phone, an id): deleted, a hint remains
+_NOT_HINT = bytes(c for c in range(256) if c not in b"spalu")
+_NOT_HINT_AFTER = bytes(c for c in range(256) if c not in b"sp")
 
 
-def _worth_a_look(before: bytes, after: bytes) -> bool:
-    last = before[-1] if before else 0
-    tight = last != 32 and (after[:1] != b" ")  # nothing but a CR next to the break
-    if last in (32, 13) and len(before) > 1:
-        last = before[-2]
-    first = after[0] if after else 0
-    if first == 32 and len(after) > 1:
-        first = after[1]
-    if last in _LEFT_ALWAYS or first in _RIGHT or (last in _LEFT_IF and first == _LETTER):
+def _worth_a_look(line: bytes, nxt: bytes) -> bool:
+    """On the map: could the break between `line` and the next line `nxt` be inside a token?"""
+    last = line[-1] if line else 0
+    tight = last != 32 and nxt[:1] != b" "  # nothing but a CR next to the break
+    k = len(line) - 1
+    if last in (32, 13) and k > 0:
+        k -= 1
+        last = line[k]
+    first_at = 1 if nxt[:1] == b" " and len(nxt) > 1 else 0
+    first = nxt[first_at] if nxt else 0
+    if last in _LEFT_ALWAYS or first in _RIGHT:
+        # "@", "_", "+", "%", "/", "=" or "." touching a token on the other side ("@" alone on a line is none)
+        prev = line[k - 1] if k > 0 else 0
+        return (last in _LEFT_ALWAYS and (prev in _TOKEN or (prev == 32 and tight and first in _TOKEN))) or (
+            first in _RIGHT and nxt[first_at + 1:first_at + 2] not in (b"", b" ", b"\r"))
+    if last in _LEFT_IF and first in (_LOWER, _DIGIT):
         return True
     if first == _UPPER:  # a name broken before one blank: "Sue|\n Hague", "Sue \n|Hague"; a key after "-"
-        return (not tight and last in (_LETTER, _UPPER)) or (tight and last == 104)
-    # a word, a date or a number wrapped in its middle: letter or digit, break, lower case, digit or "-"
-    return tight and ((first == _LETTER and last in (_LETTER, _UPPER)) or (first == 104 and last == _LETTER))
+        return (not tight and last in (_LOWER, _UPPER)) or (tight and last == 104)
+    if not tight:
+        return False
+    if last == _DIGIT and first == _DIGIT:  # "11/2|3/1971", "21.150.2|41.237", "+44 20|7946", "GB30..15|0975"
+        return bool(line[-16:].translate(None, _NOT_HINT) or nxt[:16].translate(None, _NOT_HINT_AFTER))
+    # a word or a number wrapped in its middle: letter or digit, break, lower case, digit or "-"
+    return (first in (_LOWER, _DIGIT) and last in _TOKEN) or (first == 104 and last == _DIGIT)
 
 
 def _line_breaks(text: str, edits: list[Edit]) -> None:
@@ -126,7 +142,7 @@ def _line_breaks(text: str, edits: list[Edit]) -> None:
         pos = -1
         for k in range(len(lines) - 1):
             pos += len(lines[k]) + 1
-            if _worth_a_look(lines[k][-2:], lines[k + 1][:2]):
+            if _worth_a_look(lines[k], lines[k + 1]):
                 positions.append(pos)
     else:  # every break is looked at (the map cannot tell a non-ASCII letter's case)
         positions = []
@@ -354,6 +370,9 @@ def _at_token_breaks(text: str, edits: list[Edit]) -> None:
     at = text.find("@")
     n = len(text)
     while at >= 0:
+        if at == 0 or text[at - 1].isspace():  # no local part: no address ("@" alone, "@handle")
+            at = text.find("@", at + 1)
+            continue
         j = at + 1
         lim = min(n, at + 80)
         while j < lim and not text[j].isspace():
