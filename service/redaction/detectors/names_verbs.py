@@ -29,8 +29,9 @@ _VOCATIVE_NEXT = frozenset("can could would will please do did are is have thank
 TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED  # ("is from" and the address at the start are tested apart: common words)
 _VOCATIVE = re.compile(r"([^\W\d_][^\W\d_'\-]{1,30}), (\w+)")
 _DETERMINED = [[w] for w in "the a an this that our their his her its my your".split()]  # "The Court said"
-_AFTER = re.compile(r"[ \t]*:?[ \t]+([^\W\d_][^\W\d_'\-]{1,30})")  # ("Directed By:  X")
-_NEXT = re.compile(r"[ \t]+([^\W\d_][^\W\d_'\-]{1,30})")
+# ("Directed By:  X"; possessive blanks: a long run of them is crossed once, not once per split of it)
+_AFTER = re.compile(r"(?=[ \t:])[ \t]*+:?[ \t]*+([^\W\d_][^\W\d_'\-]{1,30})")
+_NEXT = re.compile(r"[ \t]++([^\W\d_][^\W\d_'\-]{1,30})")
 
 
 def vocative(text: str) -> re.Match[str] | None:
