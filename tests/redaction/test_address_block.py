@@ -188,3 +188,14 @@ def test_joined_names_abbreviations_and_particles(engine, text, value):
 ])
 def test_sentences_and_gates_stay(engine, text):
     assert locations(engine, text) == []
+
+
+@pytest.mark.parametrize("text, value", [
+    # a unit line wrapped in a tag inside a block
+    ("Ola Dahl\n\n7720 Storgata 41\n <unit>Apt. 12</unit>\n Tromso\n Norway 9008", "Apt. 12"),
+    # a street name that opens with its street type, then lower-case words, in a tag; a unit below
+    ("Ema Kos\n\n3310 <field>Trg svobode 14</field>\n Suite 2\n Celje\n Slovenia 3000", "Suite 2"),
+])
+def test_tags_inside_a_block(engine, text, value):
+    assert covered(engine, text, value)
+    assert covered(engine, text, text.splitlines()[-1].strip())

@@ -77,7 +77,15 @@ def _junk_end(text: str, ls: int, le: int) -> int:
     j = ls
     while j < le and j - ls < 8 and not text[j].isalnum():
         j += 1
+    if j > ls and text[j - 1] == "<":  # a tag around the line's value: " <value>Apt. 200</value>"
+        m = _OPEN_TAG.match(text, j - 1, le)
+        if m is not None:
+            return m.end()
     return j
+
+
+_OPEN_TAG = re.compile(r"<[A-Za-z][\w:.-]{0,20}>")
+_CLOSE_TAG = re.compile(r"</[A-Za-z][\w:.-]{0,20}>[ \t\r]*\Z")
 
 
 def _place_run(text: str, i: int, e: int, first: bool) -> tuple[int, bool, bool]:
@@ -147,6 +155,7 @@ def extend_after(text: str, e: int) -> int:
         return end
     places = 0
     pos = eol
+    blank = False
     for walked in range(_MAX_LINES):
         if pos >= n or text[pos] != "\n":
             break
@@ -158,10 +167,20 @@ def extend_after(text: str, e: int) -> int:
             le = n
         cs = _junk_end(text, ls, le)
         ce = le
+        if text[ce - 1:ce] == ">" and (t := _CLOSE_TAG.search(text, cs, le)) is not None:
+            ce = t.start()
         while ce > cs and text[ce - 1] in " \t\r.?!;,":
             ce -= 1
         if ce <= cs:
-            break  # a blank line ends the block
+            # a blank line ends the block, unless a unit line follows it (a tag taken out of the line
+            # between them: "96</field>\n\n Suite 960")
+            nxt = _junk_end(text, le + 1, min(n, le + 1 + _MAX_LINE)) if le < n else n
+            u = _UNIT_LINE.match(text, nxt) if nxt < n and not blank else None
+            if u is None or text[u.end():u.end() + 1] not in ("\n", "\r", ""):
+                break
+            blank = True
+            pos = le
+            continue
         if _UNIT_LINE.fullmatch(text, cs, ce) or (text[ls:cs].strip(" \t") in ("", ",") and _REGION.fullmatch(
                 text, cs, ce)) or _PC.fullmatch(text, cs, ce):
             end = ce
@@ -210,7 +229,8 @@ def name_ok(text: str, s: int, e: int) -> bool:
     if not TITLE_WORDS.isdisjoint(words):
         return False  # a title in title case: "5 Musicians Of The 70s"
     last = words[-1].lower()
-    typed = len(words) > 2 and (last in LOW_STREET or last.endswith(".") and len(last) <= 5)
+    typed = len(words) > 2 and (last in LOW_STREET or last.endswith(".") and len(last) <= 5) or (
+        len(words) == 2 and words[0].lower() in LOW_STREET)  # "Trg revolucije", "Via garibaldi"
     for w in words[1:]:
         lw = w.lower()
         if lw in LOW_STREET:
