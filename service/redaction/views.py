@@ -265,7 +265,8 @@ _HEADER_MAP = bytes(10 if c == 10 else 32 if c == 32 else 44 if c in b",\t;|" el
                     120 if (chr(c).isascii() and chr(c).isalnum()) or c in b"_./#()-" else 111 for c in range(256))
 _HEADER_SHAPE = re.compile(rb"\n *+,? *+q?x[x ]{0,39}+q?(?: *+, *+q?x[x ]{0,39}+q?)++ *+,? *+o?(?=\n)")
 # A cell shorter than this holds no value a header could be context for ("1", "NY", ""): it is left out of
-# the view, which keeps a table of one-character cells from costing two view segments a character.
+# the view, which keeps a table of one-character cells from costing two view segments a character. Two
+# characters of a script without spaces (a Chinese name) stay.
 _MIN_CELL = 3
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
@@ -358,7 +359,7 @@ def table_view(base: str) -> View | None:
                 break
             prev = j
             for (a, b), label in zip(cells, header):
-                if b - a >= _MIN_CELL:
+                if b - a >= _MIN_CELL or (b - a == 2 and not base[a:b].isascii()):  # "茹奕": a name
                     row_edits.append((prev, a, "\n" + label + ": "))
                     prev = b
             row_edits.append((prev, e, "\n"))  # a row of short cells reads as one line break

@@ -140,3 +140,10 @@ class TestMoreShapes:
     def test_a_key_wrapped_after_a_dash(self, engine):
         text = "token: 7Gh-Kp29xQ-\nZr81_Lm4Np0q\n"
         assert any("7Gh-Kp29xQ-Zr81_Lm4Np0q" in v.text for v in derived_views(text))
+
+
+class TestTableCells:
+    def test_short_cells_stay_out_of_the_table_view_but_a_two_character_name_stays(self, engine):
+        text = "id,full_name,city\n7,宋琪,Xi'an\n8,Li Wei,Chengdu\n9,岳,Xi'an\n"
+        v = next(v for v in derived_views(text) if v.name == "table")
+        assert "full_name: 宋琪" in v.text and "id: 7" not in v.text and "full_name: 岳" not in v.text
