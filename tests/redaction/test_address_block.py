@@ -199,3 +199,15 @@ def test_sentences_and_gates_stay(engine, text):
 def test_tags_inside_a_block(engine, text, value):
     assert covered(engine, text, value)
     assert covered(engine, text, text.splitlines()[-1].strip())
+
+
+def test_a_postcode_line_after_a_blank_line_closes_the_block(engine):
+    text = "Rua Lima\n\n4471 228 Kauri Road\n Apt. 9\n Taupo\n\n New Zealand 3330"
+    assert covered(engine, text, "New Zealand 3330")
+    prose = "Lena Berg\n312 Strandvejen 40\nSuite 8\nAarhus\n\nDenmark 8000 is nice in May"
+    assert "nice" not in " ".join(locations(engine, prose))
+
+
+def test_a_company_before_is_is_no_street(engine):
+    text = "The address of Nordlys Shipping Plc is 9652 Molleparken 1\nVejle\n, RS\n 7100"
+    assert locations(engine, text) == ["9652 Molleparken 1\nVejle\n, RS\n 7100"]

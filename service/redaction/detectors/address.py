@@ -103,6 +103,7 @@ _UNIT_GATE = frozenset(("apt", "suite", "unit", "flat", "apartment"))
 _GATE_WORDS = frozenset({"corner"}) | (NUMBER_FIRST_WORDS | TYPE_FIRST_WORDS | COMPOUND_CONTEXT | _BOX_WORDS | POSTCODE_CUE_WORDS
                | _MILITARY_WORDS | STREET_CUE_WORDS | KEY_WORDS | _UNIT_GATE | {"adr"})
 _DIGIT = re.compile(r"\d")
+_VERBS = frozenset("is are was were has have had will would can could".split())
 _UK_ALONE = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
 _US_ZIP_LINE = re.compile(r"(?<![\w-])(?P<st>[A-Z]{2})[ \t]" + ZIP)
 _SHAPE_UK = b" 0AA"
@@ -354,8 +355,8 @@ class AddressRecognizer(Recognizer):
             if m is not None:
                 s = m.start("street")
                 first = text[s:m.end()].split()
-                if any(w.endswith(".") and w.lower() not in LOW_STREET for w in first[1:]):
-                    continue  # "Yes it is. 3 people": a sentence ends inside; "Tas vezer u. 62" does not
+                if any(w.endswith(".") and w.lower() not in LOW_STREET or w in _VERBS for w in first[1:]):
+                    continue  # "Yes it is. 3 people", "of Acme Plc is 9652 ...": a sentence, not a street
                 if first[0].lower().rstrip(".") in NOT_A_STREET or (
                         first[0].isdigit() and first[1].lower().rstrip(".") in NOT_A_STREET):
                     continue  # "meet in Room 101", "sent to 3 Windows 10 users"

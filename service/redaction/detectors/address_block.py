@@ -130,7 +130,7 @@ def _place_run(text: str, i: int, e: int, first: bool) -> tuple[int, bool, bool]
         end = tok_end
         pos = tok_end
     whole = not closed and not text[end:e].strip(" \t\r.?!;")
-    if lows and (not first or not whole or lows > 2):
+    if lows and (not first or not whole or lows > 1 or count > 3):
         return first_low, False, has_pc
     return end, whole, has_pc
 
@@ -177,7 +177,14 @@ def extend_after(text: str, e: int) -> int:
             nxt = _junk_end(text, le + 1, min(n, le + 1 + _MAX_LINE)) if le < n else n
             u = _UNIT_LINE.match(text, nxt) if nxt < n and not blank else None
             if u is None or text[u.end():u.end() + 1] not in ("\n", "\r", ""):
-                break
+                # or, below the block's own lines, a place line with a postcode ("\n\n New Zealand 44978")
+                ne = text.find("\n", nxt, nxt + _MAX_LINE)
+                ne = n if ne < 0 and n - nxt <= _MAX_LINE else ne
+                if blank or not walked or ne <= nxt or not text[nxt].isupper():
+                    break
+                run_end, whole, has_pc = _place_run(text, nxt, ne, True)
+                if not (whole and has_pc):
+                    break
             blank = True
             pos = le
             continue
