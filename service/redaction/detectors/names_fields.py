@@ -35,7 +35,7 @@ applicant student doctor physician nurse manager landlord""".split())
 # the words a text must hold (split at "_" and non-letters, as ScanContext.words does) for the field pass
 # to run: every whole key, and the last word of every split one ("card_holder", "next_of_kin")
 _KEY_TRIGGERS = _STRICT_KEYS | _GENERIC_KEYS | {"kin", "famille"}
-_FIELD_SEP = re.compile(r"""["']?[ \t]*(?:[:=>]|\uff1a)[ \t]*(["']?)""")
+_FIELD_SEP = re.compile(r"""["']?+[ \t]*+(?:[:=>]|\uff1a)[ \t]*+(["']?)""")
 _SEP_START = frozenset("\"' \t:=>\uff1a")  # the characters a _FIELD_SEP match can start with
 _KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_- ")
 _NULLISH = frozenset("""null none nil n/a na unknown redacted anonymous string test example tbd required
