@@ -42,7 +42,6 @@ _SEP_MAP = bytes(48 if 48 <= c <= 57 else 65 if 65 <= c <= 90 else 115 if c in b
 _SEP_SHAPE = re.compile(rb"0s[0A]|As0")
 _SEP_RUN = re.compile(r"[A-Za-z0-9_~|\\/.]*+")
 _SEP_CHARS = frozenset("_~|\\/.")
-_DATE_GROUPS = re.compile(r"\d{1,2}[./]\d{1,2}[./](?:\d{2}|\d{4})|\d{4}[./]\d{1,2}[./]\d{1,2}")
 _JSON_ESC = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrt]|\\([\"/])")
 
 
@@ -307,10 +306,10 @@ _QUAD = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
 
 
 def _separated_groups(base: str, edits: list[Edit]) -> None:
-    """Edits folding the separators of a digit-group chain to "-" ("415_555_0132", "01.880.8487",
-    "GB95/GTQO/6912/..."): each run of letters, digits and separators is looked at once, and only a run
-    of at most 120 characters can hold a value. Dates, IPv4 addresses, versions and thousands grouping
-    ("1.234.567") stay as they are."""
+    """Edits folding the separators of a digit-group chain to "-" ("415_555_0132", "536~22~5431",
+    "GB95.GTQO.6912..."): each run of letters, digits and separators is looked at once, and only a run of
+    at most 120 characters can hold a value. Chains of digits joined by "." or "/" (dates, IPv4 addresses,
+    versions, and the phones and cards the number detector reads as they are) stay."""
     # one byte a character ("?" for each non-ASCII one), so byte offsets are text offsets
     shape = base.encode("ascii", "replace").translate(_SEP_MAP)
     if b"0s" not in shape and b"As0" not in shape:
@@ -337,11 +336,10 @@ def _separated_groups(base: str, edits: list[Edit]) -> None:
         if digits < 6 or 2 * digits < len(chars):
             continue
         if sep in "./":
+            # digit groups joined by "." or "/" are read by the number detector itself (phones, cards, ids);
+            # only an IBAN's letter groups need the fold ("GB95.GTQO.6912...")
             iban = len(groups[0]) == 4 and groups[0][:2].isalpha() and groups[0][2:].isdigit()
-            if len(groups) < 3 or digits < 7 or _DATE_GROUPS.fullmatch(m.group()) or (
-                    not iban and not all(g.isdigit() for g in groups)) or any(len(g) == 1 for g in groups[1:-1]) or (
-                    len(groups) == 4 and all(g.isdigit() and len(g) <= 3 for g in groups)) or (
-                    len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            if not iban or len(groups) < 3:
                 continue
         k = m.start()
         for g in groups[:-1]:
@@ -356,7 +354,7 @@ def _spaced_runs(base: str) -> tuple[re.Pattern[str], ...]:
     if " " not in base:
         return ()
     m = b" " + base.encode("ascii", "replace").translate(_BLANK_MAP) + b" "
-    if b"x  " in m:
+    if b" x  x" in m:  # a wider gap between two single characters
         m = m.replace(b"  ", b" ").replace(b"  ", b" ")
     if _SPACED_HINT in m:
         return (_SPACED, _SPACED3)
