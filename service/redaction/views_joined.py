@@ -37,9 +37,10 @@ _BLANK_MAP = bytes(32 if c in (9, 10, 13, 32) else 120 for c in range(256))
 # and "–" arrive here folded to "." and "-" (normalize.py), and "-" needs no view. The gate finds a digit
 # next to a separator next to a digit or capital on a byte map (two C-level finds).
 _SEP_CHAIN = re.compile(r"[A-Za-z0-9]{1,8}([_~|\\/.])[A-Za-z0-9]{1,8}(?:\1[A-Za-z0-9]{1,8}){0,9}+(?!\1?[A-Za-z0-9])")
-_SEP_MAP = bytes(48 if 48 <= c <= 57 else 65 if 65 <= c <= 90 else 115 if c in b"_~|\\/." else 120
-                 for c in range(256))  # digits "0", capitals "A", separators "s", all else "x"
-_SEP_SHAPE = re.compile(rb"0s[0A]|As0")
+_SEP_MAP = bytes(48 if 48 <= c <= 57 else 65 if 65 <= c <= 90 else 115 if c in b"_~|\\" else 116 if c in b"/."
+                 else 120 for c in range(256))  # digits "0", capitals "A", "_~|\\" "s", "./" "t", all else "x"
+# "_~|\\" between digits (or a capital and a digit); "./" only after an IBAN's country code and check digits
+_SEP_SHAPE = re.compile(rb"0s[0A]|As0|AA00t")
 _SEP_RUN = re.compile(r"[A-Za-z0-9_~|\\/.]*+")
 _SEP_CHARS = frozenset("_~|\\/.")
 _JSON_ESC = re.compile(r"\\u([0-9a-fA-F]{4})|\\[nrt]|\\([\"/])")
@@ -312,7 +313,7 @@ def _separated_groups(base: str, edits: list[Edit]) -> None:
     versions, and the phones and cards the number detector reads as they are) stay."""
     # one byte a character ("?" for each non-ASCII one), so byte offsets are text offsets
     shape = base.encode("ascii", "replace").translate(_SEP_MAP)
-    if b"0s" not in shape and b"As0" not in shape:
+    if b"0s" not in shape and b"As0" not in shape and b"AA00t" not in shape:
         return
     done = -1
     for h in _SEP_SHAPE.finditer(shape):
@@ -356,6 +357,8 @@ def _spaced_runs(base: str) -> tuple[re.Pattern[str], ...]:
     m = b" " + base.encode("ascii", "replace").translate(_BLANK_MAP) + b" "
     if b" x  x" in m:  # a wider gap between two single characters
         m = m.replace(b"  ", b" ").replace(b"  ", b" ")
+    elif _SPACED3_HINT not in m:
+        return ()
     if _SPACED_HINT in m:
         return (_SPACED, _SPACED3)
     return (_SPACED3,) if _SPACED3_HINT in m and any(d in base for d in "0123456789") else ()
