@@ -26,8 +26,9 @@ _TITLE_RUN = re.compile(
 _TITLE_RUN_I = re.compile(_TITLE_RUN.pattern.replace(r"(?:[ \t]++(?:(?:de", r"(?:[ \t]++(?P<initial>[A-Z]\.?[ \t]++)?(?:(?:de"))
 # the same runs in the shape map of an ASCII view (capitals read "A"): a literal first, a faster scan
 _TITLE_RUN_SHAPE = re.compile(_TITLE_RUN.pattern.replace("[A-Z]", "A").encode("ascii"))
-_INITIAL = re.compile(r"[ \t][A-Z]\.?[ \t]")  # without one, _TITLE_RUN_I finds what _TITLE_RUN finds
-_INITIAL_SHAPE = re.compile(rb"[ \t]A\.?[ \t]")
+# a capital alone, but not the pronoun "I" (with its dot it may be an initial): without one, _TITLE_RUN_I finds
+# what _TITLE_RUN finds, and most English texts hold an "I"
+_INITIAL = re.compile(r"[ \t](?:[A-HJ-Z]\.?|I\.)[ \t]")
 _TITLE_RUN_I_SHAPE = re.compile(_TITLE_RUN_I.pattern.replace("[A-Z]", "A").encode("ascii"))
 _CTX_KIND = CONTEXT_KINDS
 _CONTEXT_PHRASES = tuple(_CTX_KIND)
@@ -251,8 +252,8 @@ class PhraseContexts:
         common = self.common
         if shape is None:
             runs = (_TITLE_RUN_I if _INITIAL.search(text) else _TITLE_RUN).finditer(text)
-        elif (b" A" in shape or b"\tA" in shape) and _INITIAL_SHAPE.search(shape):
-            runs = _TITLE_RUN_I_SHAPE.finditer(shape)
+        elif (b" A " in shape or b" A." in shape or b"\tA" in shape or b" A\t" in shape) and _INITIAL.search(text):
+            runs = _TITLE_RUN_I_SHAPE.finditer(shape)  # (the literals: a capital alone, needed for _INITIAL)
         else:
             runs = _TITLE_RUN_SHAPE.finditer(shape)
         for m in runs:

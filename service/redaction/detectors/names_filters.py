@@ -39,8 +39,13 @@ je il ne ces des los las unos unas muy para pero porque como esta este hay tiene
 della sono questo""".split())
 
 
+_HINTS = _GERMAN | _ROMANCE
+
+
 def language_hint(words: set[str]) -> str:
     """"de" for German text, "xx" for French, Spanish or Italian, "" otherwise (two function words each)."""
+    if words.isdisjoint(_HINTS):
+        return ""
     if len(words & _GERMAN) >= 2:
         return "de"
     if len(words & _ROMANCE) >= 2:

@@ -36,7 +36,7 @@ _NEXT = re.compile(r"[ \t]++([^\W\d_][^\W\d_'\-]{1,30})")
 
 def vocative(text: str) -> re.Match[str] | None:
     """The word a text opens by addressing ("Asmart, can I ..."), before any test of the word itself."""
-    if not text[:1].isupper():
+    if not text[:1].isupper() or ", " not in text[:34]:
         return None
     m = _VOCATIVE.match(text)
     return m if m is not None and m.group(2).lower() in _VOCATIVE_NEXT else None
