@@ -245,8 +245,11 @@ def _name_across(text: str, a: int, b: int) -> bool:
     # lines ("Brook|\n Suite 127", "Gardur|\n Iceland") and records ("Sue|\n Phone: ...") do not
     nxt = text[r:r + 3]
     line_start = text.rfind("\n", max(0, t - 200), t) + 1
-    if nxt[:1] in ("", "\n", "\r") and text[line_start:line_start + 1] not in (" ", "\t"):
-        return first.lower() not in _FUNCTION_WORDS and second.lower() not in _FUNCTION_WORDS  # "By: Dexter|Laprise"
+    if text[line_start:line_start + 1] in (" ", "\t"):
+        return False  # lines that start with a blank: an address block ("Longueuil|\n Canada for ...")
+    if nxt[:1] in ("", "\n", "\r"):  # "By: Dexter|Laprise" at the end of a line, unless a block goes on
+        return (text[r:r + 3].lstrip("\r")[1:2] not in (" ", "\t") and first.lower() not in _FUNCTION_WORDS
+                and second.lower() not in _FUNCTION_WORDS)
     if not (nxt[:1] in (",", "!", "?", ";") or (nxt[:1] == " " and nxt[1:2].islower()) or (
             nxt[:1] == "." and (nxt[1:2] in ("", "\n") or (nxt[1:2] == " " and nxt[2:3].isupper())))):
         return False  # ("Apt. 12": an abbreviation, not the end of a sentence)

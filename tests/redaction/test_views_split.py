@@ -132,6 +132,7 @@ class TestMoreShapes:
         assert any("Lior Abramov" in v.text for v in derived_views("Produced by:   Lior\n Abramov"))
         # a block whose lines start with a blank is an address, not a name wrapped in its middle
         assert derived_views("Harbour Road\n Apt. 12\n Westbury\n Iceland") == []
+        assert derived_views("send it to 12 Quay St\n Westbury\n Iceland for now") == []
 
     def test_an_element_that_starts_a_line_of_prose_reads_as_part_of_it(self):
         v = markup_view("<v>Ines Barros</v> (+351 912 345 678): on my way")
