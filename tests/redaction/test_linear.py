@@ -51,6 +51,9 @@ SINGLE = [
     ("", '"a,b",c\n'), ("", "<a>"), ("", "<td>x</td>"), ("", "<k><v>"), ("", "word <ns:f>v</ns:f> "),
     ("<table>", "<tr><th>H</th><th>I</th></tr>"), ("", "Ab\ncd\n"), ("", "1.2\n3\n"), ("", "x=\r\n"),
     ("", "a b "), ("", "<a b c d>"), ("", "12_34~"), ("", "ab_12_"), ("", "1.2.3."),
+    # a cue word and then nothing but blanks: a separator pattern that splits a blank run every way hangs here
+    ("Dear", " "), ("said", " "), ("sung by", " "), ("name:", " "), ("first_name", " \t"), ("Phone:", " "),
+    ("address", " "),
 ]
 _MOTIFS = sorted({m for _, m in SINGLE})
 _JOINERS = ["", " ", "\n", "-", ".", ": "]
