@@ -242,6 +242,8 @@ def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool, lenient
                 g[-3:] == [3, 3, 4] or len(g) == 1 or spaced_out):
             # NANP layout in a phone context: area code 2-9, any exchange (numbers not yet in service)
             return len(set(digits[-7:])) > 1  # (415) 000-0000 is a placeholder
+        if lenient and whole and phone_shaped(raw, digits):
+            return True  # the answer of the last line, known before any region is parsed (the loop only adds)
         if nanp_shaped(digits):
             if _nanp_valid(digits) and (has_context or spaced_out or len(g) == 1 or g in ([3, 3, 4], [1, 3, 3, 4])):
                 return True
