@@ -97,6 +97,37 @@ def fold_char(ch: str) -> str:
     return out
 
 
+# Look-alikes that are letters of a script of their own (Cyrillic, Greek, Armenian). A run of such letters
+# that also holds a letter with no Latin look-alike ("и", "д", "Π") is a word of that script: its letters
+# are left as they are, so "Зинаида" stays a capitalised name instead of reading "3иhaидa". A run made
+# only of look-alikes ("Рaypal", "Јо" inside "Јоhn") is the homoglyph attack and is folded.
+_SCRIPT_LOOKALIKES = frozenset(
+    c for c in _CONFUSABLES if c.isalpha() and unicodedata.name(c, "").startswith(("CYRILLIC", "GREEK", "ARMENIAN")))
+_LETTER_TO_DIGIT = frozenset(c for c in _SCRIPT_LOOKALIKES if _CONFUSABLES[c].isdigit())
+_own_letter_cache: dict[str, bool] = {}
+
+
+def _own_script_letter(ch: str) -> bool:
+    """A letter of a non-Latin script that no fold turns into ASCII ("и", "Π", "東")."""
+    own = _own_letter_cache.get(ch)
+    if own is None:
+        own = ch.isalpha() and not ch.isascii() and ch not in _CONFUSABLES and fold_char(ch) == ch
+        if len(_own_letter_cache) < 50_000:
+            _own_letter_cache[ch] = own
+    return own
+
+
+def fold_run(run: str) -> str:
+    """Fold a run of non-ASCII characters (see _SCRIPT_LOOKALIKES for the letters a word keeps)."""
+    folded = "".join([fold_char(ch) for ch in run])
+    if folded == run or not any(ch in _SCRIPT_LOOKALIKES for ch in run):
+        return folded
+    if not any(_own_script_letter(ch) for ch in run) and not (
+            any(ch in _LETTER_TO_DIGIT for ch in run) and any(c.isalpha() for c in folded)):
+        return folded  # (a letter read as a digit next to letters, "Сбруев" -> "C6pyeb", is a word, not a number)
+    return "".join([ch if ch in _SCRIPT_LOOKALIKES else fold_char(ch) for ch in run])
+
+
 def _decode_entity(tok: str) -> str | None:
     body = tok[1:].rstrip(";")
     if body.startswith("#"):
@@ -186,7 +217,7 @@ def _pass1(text: str) -> tuple[str, OffsetMap] | None:
             # general loop below does for a run without '%' and '&'), emitting inline
             r = cache.get(run) if len(run) == 1 else None
             if r is None:
-                r = "".join([fold_char(ch) for ch in run])
+                r = fold_run(run)
             if r != run:
                 if rs > pos:
                     out.append(text[pos:rs])
@@ -221,7 +252,7 @@ def _pass1(text: str) -> tuple[str, OffsetMap] | None:
             while j < re_ and text[j] not in "%&":
                 j += 1
             chunk = text[i:j]
-            r = "".join([fold_char(ch) for ch in chunk])
+            r = fold_run(chunk)
             if r != chunk:
                 emit(i, j, r)
             i = j
