@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from service.redaction.views_breaks import after_plus, dotted_quad, inside_a_key, inside_an_id
+
 
 Edit = tuple[int, int, str]  # replace base[start:end] by the string
 
@@ -106,6 +108,17 @@ _NOT_HINT = bytes(c for c in range(256) if c not in b"spalu")
 _NOT_HINT_AFTER = bytes(c for c in range(256) if c not in b"sp")
 
 
+_INNER_PUNCT = frozenset(b"pha")  # ".", "-" and "@_+%" on the map
+
+
+def _iban_head(line: bytes) -> bool:
+    """On the map: the line ends in a token that opens like an IBAN (two capitals, two digits, then
+    capitals and digits), as "GB05S|HSG9627..." does when a program wraps it early."""
+    line = line.rstrip(b"\r")
+    tok = line[line.rfind(b" ") + 1:]
+    return 5 <= len(tok) <= 33 and tok[:4] == b"uudd" and not tok.translate(None, b"ud")
+
+
 def _worth_a_look(line: bytes, nxt: bytes) -> bool:
     """On the map: could the break between `line` and the next line `nxt` be inside a token?"""
     last = line[-1] if line else 0
@@ -119,12 +132,15 @@ def _worth_a_look(line: bytes, nxt: bytes) -> bool:
     if last in _LEFT_ALWAYS or first in _RIGHT:
         # "@", "_", "+", "%", "/", "=" or "." touching a token on the other side ("@" alone on a line is none)
         prev = line[k - 1] if k > 0 else 0
-        return (last in _LEFT_ALWAYS and (prev in _TOKEN or (prev == 32 and tight and first in _TOKEN))) or (
+        # (a soft break "=" may follow a "." or "-" inside the token: "yandex.=|com")
+        return (last in _LEFT_ALWAYS and (prev in _TOKEN or (prev == 32 and tight and first in _TOKEN) or (
+            tight and prev in _INNER_PUNCT and first in _TOKEN))) or (
             first in _RIGHT and nxt[first_at + 1:first_at + 2] not in (b"", b" ", b"\r"))
     if last in _LEFT_IF and first in (_LOWER, _DIGIT):
         return True
     if first == _UPPER:  # a name broken before one blank: "Sue|\n Hague", "Sue \n|Hague"; a key after "-"
-        return (not tight and last in (_LOWER, _UPPER)) or (tight and last == 104)
+        return (not tight and last in (_LOWER, _UPPER)) or (tight and last == 104) or (
+            tight and _iban_head(line))
     if not tight:
         return False
     if last == _DIGIT and first == _DIGIT:  # "11/2|3/1971", "21.150.2|41.237", "+44 20|7946", "GB30..15|0975"
@@ -184,13 +200,13 @@ def _wrapped_inside(text: str, a: int, b: int) -> bool:
     or place a program wrapped) or inside a date ("11/1|1/1969"). A break after a lower-case word is
     ordinary wrapped prose or code and is left alone."""
     left, right = text[a - 1], text[b]
-    if left.isalnum() and right.isalnum() and _inside_an_id(text, a, b):
+    if left.isalnum() and right.isalnum() and inside_an_id(text, a, b):
         return True
     if left == "-" and right.isalnum():
-        return _inside_a_key(text, a, b)
+        return inside_a_key(text, a, b)
     if left.isdigit() and right.isdigit():
-        return ("/" in text[max(0, a - 6):a] or "/" in text[b:b + 6] or _dotted_quad(text, a, b)
-                or _after_plus(text, a))
+        return ("/" in text[max(0, a - 6):a] or "/" in text[b:b + 6] or dotted_quad(text, a, b)
+                or after_plus(text, a))
     if left.isdigit() and right == "-" and text[b + 1:b + 2].isdigit():
         return True  # "16|-15-98": a number's groups go on after the break
     if not (left.isalpha() and right.islower()):
@@ -254,59 +270,6 @@ def _name_across(text: str, a: int, b: int) -> bool:
             nxt[:1] == "." and (nxt[1:2] in ("", "\n") or (nxt[1:2] == " " and nxt[2:3].isupper())))):
         return False  # ("Apt. 12": an abbreviation, not the end of a sentence)
     return first.lower() not in _FUNCTION_WORDS and second.lower() not in _FUNCTION_WORDS
-
-
-def _inside_a_key(text: str, a: int, b: int) -> bool:
-    """"4F-Fo444Iu1-|FCGQJQ_Jp5Go...": a break after a "-" inside a long key of letters, digits, "-" and
-    "_", with digits on both sides of the break."""
-    t = a
-    while t > 0 and a - t < 64 and (text[t - 1].isalnum() or text[t - 1] in "-_"):
-        t -= 1
-    r = b
-    while r < len(text) and r - b < 64 and (text[r].isalnum() or text[r] in "-_"):
-        r += 1
-    left, right = text[t:a], text[b:r]
-    return (len(left) >= 8 and len(right) >= 8 and left.isascii() and right.isascii()
-            and any(c.isdigit() for c in left) and any(c.isdigit() for c in right)
-            and any(c.isalpha() for c in left) and any(c.isalpha() for c in right))
-
-
-def _inside_an_id(text: str, a: int, b: int) -> bool:
-    """A break inside a long identifier (an IBAN, a wallet address, a key): at least 8 letters and digits
-    before it with a digit among them, a run with a digit after it, nothing but those on either side."""
-    if a < 8 or not text[a - 8:a].isalnum():
-        return False
-    t = a
-    while t > 0 and a - t < 64 and text[t - 1].isalnum():
-        t -= 1
-    r = b
-    while r < len(text) and r - b < 64 and text[r].isalnum():
-        r += 1
-    left, right = text[t:a], text[b:r]
-    return (len(left) >= 8 and not left.isalpha() and not right.isalpha() and right.isascii() and left.isascii()
-            and (t == 0 or not text[t - 1] in "-_/.") and not (left.isdigit() and right.isdigit()))
-
-
-def _dotted_quad(text: str, a: int, b: int) -> bool:
-    """"21.150.2|41.237", "14|8.230.189.195": the two halves make one IPv4 address."""
-    t = a
-    while t > 0 and a - t < 16 and (text[t - 1].isdigit() or text[t - 1] == "."):
-        t -= 1
-    r = b
-    while r < len(text) and r - b < 16 and (text[r].isdigit() or text[r] == "."):
-        r += 1
-    return _QUAD.fullmatch(text[t:a] + text[b:r]) is not None
-
-
-def _after_plus(text: str, a: int) -> bool:
-    """"+354 0|66 7133": the digits before the break belong to a number written with its "+" prefix."""
-    t = a
-    while t > 0 and a - t < 20 and text[t - 1] in "0123456789 ()-.":
-        t -= 1
-    return t > 0 and text[t - 1] == "+" and sum(c.isdigit() for c in text[t:a]) >= 3
-
-
-_QUAD = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
 
 
 def _separated_groups(base: str, edits: list[Edit]) -> None:
