@@ -41,3 +41,15 @@ def test_capitals_of_other_languages_and_identifiers_are_no_names(engine, text):
 ])
 def test_names_in_those_texts_and_initials_inside_names(engine, text, name):
     assert name in persons(engine, text)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Bitte übersetzen: Sehr geehrte/r Julia Cervantes, Ihre Rechnung wurde storniert.", "Julia Cervantes"),
+    ("Hallo Grace Hope, wie geht es dir? Ich bin heute nicht da.", "Grace Hope"),
+])
+def test_a_cue_licenses_a_known_name_in_german_text(text: str, name: str) -> None:
+    # German capitalises nouns, so a Title run there needs a first name no word shares; after a cue
+    # ("Sehr geehrte", "Hallo") a first name that is also a word followed by a known surname is a name
+    from service.redaction.engine import RedactionEngine
+    engine = RedactionEngine.default()
+    assert name in [text[f.start:f.end] for f in engine.analyze(text) if f.entity_type == "PERSON"]

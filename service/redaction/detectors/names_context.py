@@ -195,8 +195,8 @@ class PhraseContexts:
                 return None
             nm = _NEXT_TOKEN.match(low, te)
             if nm is None or "." in low[te:nm.start(1)] or self._cased(text, *nm.span(1)) == "l" or \
-                    nm.group(1) in self.any_name or not self._name_token(nm.group(1), "T", False):
-                return None
+                    (nm.group(1) not in self.any_name and not self._name_token(nm.group(1), "T", False)):
+                return None  # (a known name next counts too: in German text the cue is all a Title run has)
         known = tok in self.any_name
         s, e, n = ts, te, 1
         tok_s = ts  # start of the last token taken
