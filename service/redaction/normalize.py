@@ -188,53 +188,20 @@ _ESC_AT = re.compile(r"%[0-9A-Fa-f]{2}|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-
 
 def _pass1(text: str) -> tuple[str, OffsetMap] | None:
     """Fold runs of non-ASCII/control characters and decode %XX and &entities; in one scan."""
-    out: list[str] = []
-    omap = OffsetMap()
-    vstarts, ostarts, oends, copies = omap.vstart, omap.ostart, omap.oend, omap.copy
-    pos = 0  # next input position not yet emitted
-    vpos = 0
-    changed = False
+    edits: list[tuple[int, int, str]] = []
+    pos = 0  # end of the last edit (an escape may reach past its run)
     cache = _char_cache
-
-    def emit(ms: int, me: int, r: str) -> None:
-        nonlocal pos, vpos, changed
-        if ms > pos:
-            out.append(text[pos:ms])
-            omap.add(vpos, pos, ms, True)
-            vpos += ms - pos
-        if r:
-            out.append(r)
-            omap.add(vpos, ms, me, len(r) == me - ms)
-            vpos += len(r)
-        pos = me
-        changed = True
-
     for m in _P1_SCAN.finditer(text):
         rs, re_ = m.span()
         run = m.group()
         if "%" not in run and "&" not in run:
-            # the common case, a run of non-ASCII or control characters: fold it whole (what the
-            # general loop below does for a run without '%' and '&'), emitting inline
+            # the common case, a run of non-ASCII or control characters: fold it whole
             r = cache.get(run) if len(run) == 1 else None
             if r is None:
                 r = fold_run(run)
             if r != run:
-                if rs > pos:
-                    out.append(text[pos:rs])
-                    vstarts.append(vpos)
-                    ostarts.append(pos)
-                    oends.append(rs)
-                    copies.append(True)
-                    vpos += rs - pos
-                if r:
-                    out.append(r)
-                    vstarts.append(vpos)
-                    ostarts.append(rs)
-                    oends.append(re_)
-                    copies.append(len(r) == re_ - rs)
-                    vpos += len(r)
+                edits.append((rs, re_, r))
                 pos = re_
-                changed = True
             continue
         i = max(rs, pos)
         while i < re_:
@@ -245,8 +212,8 @@ def _pass1(text: str) -> tuple[str, OffsetMap] | None:
                 if r is None:
                     i += 1
                     continue
-                emit(i, em.end(), r)
-                i = em.end()
+                edits.append((i, em.end(), r))
+                i = pos = em.end()
                 continue
             j = i + 1
             while j < re_ and text[j] not in "%&":
@@ -254,16 +221,13 @@ def _pass1(text: str) -> tuple[str, OffsetMap] | None:
             chunk = text[i:j]
             r = fold_run(chunk)
             if r != chunk:
-                emit(i, j, r)
+                edits.append((i, j, r))
+                pos = j
             i = j
-    if not changed:
+    if not edits:
         return None
-    if pos < len(text):
-        out.append(text[pos:])
-        omap.add(vpos, pos, len(text), True)
-    if not omap.vstart:
-        omap.add(0, 0, len(text), True)
-    return "".join(out), omap
+    folded, omap, _ = apply_edits(text, edits, same_length_copies=True)
+    return folded, omap
 
 
 _NOT_LOCAL = frozenset(

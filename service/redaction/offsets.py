@@ -39,9 +39,12 @@ class OffsetMap:
         return os_, oe
 
 
-def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, OffsetMap, list[int]]:
+def apply_edits(text: str, edits: list[tuple[int, int, str]],
+                same_length_copies: bool = False) -> tuple[str, OffsetMap, list[int]]:
     """Apply sorted, non-overlapping edits (start, end, replacement; an empty replacement deletes): the
-    rewritten text, its map back to `text`, and each edit's position in the rewritten text."""
+    rewritten text, its map back to `text`, and each edit's position in the rewritten text.
+    `same_length_copies`: a replacement as long as what it replaces maps character by character (a fold
+    of look-alikes), so a finding inside it maps to exactly its own characters."""
     out: list[str] = []
     omap = OffsetMap()
     anchors: list[int] = []
@@ -62,7 +65,7 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, Offs
             vstarts.append(vpos)
             ostarts.append(ms)
             oends.append(me)
-            copies.append(False)
+            copies.append(same_length_copies and len(r) == me - ms)
             vpos += len(r)
         if me > pos:
             pos = me
