@@ -69,7 +69,7 @@ async def test_a_deadline_missed_mid_stream_ends_it_with_an_error_event_and_send
     hold_workers(monkeypatch, tmp_path, MARK)
     running = await start_app(make_settings(
         sqlite_url, upstream_url=replying_upstream.base_url, upstream_api_key=UPSTREAM_KEY, upstream_read_timeout=30.0,
-        redaction_offload_chars=64, redaction_timeout_seconds=1.0))
+        redaction_offload_chars=64, redaction_timeout_seconds=3.0))
     token = await get_token(running.client, await make_client(running.app, "predictor"))
     r = await running.client.post("/v1/chat/completions", headers=bearer(token), json={
         "model": "held-1", "stream": True, "messages": [{"role": "user", "content": "Who do I write to?"}]})
@@ -90,7 +90,7 @@ async def test_a_chat_message_past_the_deadline_is_a_503_problem_and_reaches_no_
     hold_workers(monkeypatch, tmp_path, MARK)
     running = await start_app(make_settings(
         sqlite_url, upstream_url=replying_upstream.base_url, upstream_api_key=UPSTREAM_KEY,
-        redaction_offload_chars=64, redaction_timeout_seconds=1.0))
+        redaction_offload_chars=64, redaction_timeout_seconds=3.0))
     token = await get_token(running.client, await make_client(running.app, "predictor"))
     calls = replying_upstream.calls
     message = f"Please forward this to {MADE_UP} and to Oluwaseun Adeyemi, phone +44 20 7946 0958, today."

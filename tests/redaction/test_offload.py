@@ -107,7 +107,7 @@ async def test_an_operator_error_in_the_worker_is_an_operator_error(pool) -> Non
 
 async def test_a_missed_deadline_raises_and_the_pool_recovers(engine, monkeypatch, tmp_path) -> None:
     hold_workers(monkeypatch, tmp_path, HOLD)  # a marked text is never answered: only the deadline ends it
-    slow = OffloadPool(None, workers=1, timeout=1.0, threshold=1000)
+    slow = OffloadPool(None, workers=1, timeout=3.0, threshold=1000)  # (held calls end only by it)
     try:
         assert (await slow.redact("warm " * 300, None, (), None, None, None)).text  # worker started
         with pytest.raises(RedactionTimeout):
@@ -130,7 +130,7 @@ async def _redactor(start_app, make_settings, sqlite_url, **settings):
 async def test_past_the_deadline_a_request_is_a_503_problem_without_its_text(start_app, make_settings, sqlite_url,
                                                                             monkeypatch, tmp_path) -> None:
     hold_workers(monkeypatch, tmp_path, HOLD)
-    r = await _redactor(start_app, make_settings, sqlite_url, redaction_timeout_seconds=1.0)
+    r = await _redactor(start_app, make_settings, sqlite_url, redaction_timeout_seconds=3.0)
     text = HOLD + dense(20_000)
     response = await r.client.post("/v1/redact", headers=bearer(r.token), json={"text": text})
     assert (tmp_path / "received").exists()
@@ -149,7 +149,7 @@ async def test_past_the_deadline_a_request_is_a_503_problem_without_its_text(sta
 async def test_healthz_answers_while_a_big_redaction_runs(start_app, make_settings, sqlite_url, monkeypatch,
                                                           tmp_path) -> None:
     hold_workers(monkeypatch, tmp_path, HOLD)
-    r = await _redactor(start_app, make_settings, sqlite_url, redaction_timeout_seconds=120)
+    r = await _redactor(start_app, make_settings, sqlite_url, redaction_timeout_seconds=3.0)
     warm = await r.client.post("/v1/redact", headers=bearer(r.token), json={"text": dense(3_000)})
     assert warm.status_code == 200
     text = HOLD + dense(500_000 - len(HOLD))  # (500,000 characters: the configured maximum)
