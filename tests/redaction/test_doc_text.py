@@ -36,6 +36,11 @@ def test_key_words_in_prose_and_code_are_not_secrets(engine, text) -> None:
     ("pass\tW1nter!ze", "W1nter!ze"),
     ("pass password=Hq4!mn82", "Hq4!mn82"),  # the assignment inside is still judged
     ("password = lamp_post_42", "lamp_post_42"),  # with a digit: typed by hand, not a variable
+    # brackets inside a typed secret do not make it code (attack: a secret shaped to pass as a placeholder)
+    ('{"password": "Rv4.t[9Qp1"}', "Rv4.t[9Qp1"),
+    ("password: lantern7[k]qq", "lantern7[k]qq"),
+    ("export API_KEY=pk.Prod[3d7W]5", "pk.Prod[3d7W]5"),
+    ("db_password=Autumn_Password", "Autumn_Password"),  # mixed case: typed by hand, not a variable
 ])
 def test_values_after_the_same_words_are_still_secrets(engine, text, value) -> None:
     assert ("SECRET", value) in types_of(engine, text)

@@ -251,11 +251,14 @@ _ASSIGN_WORDS = frozenset(
     "accesstoken refreshtoken clientsecret privatekey".split()
 )
 _ASSIGN_GATES = ("pass", "pwd", "secret", "key", "token", "bearer", "credential", "contrase", "pin")
+# Code in a value's place is no value: a call of a lower-case name ("get_password()", "sha256(raw)") and a
+# subscription of a name without digits ("headers[...]", "Optional[str]"); a bracket after a digit or before
+# one ("hunter2[x]zz", "sk.Live[8f2Q]9") is part of a typed secret.
 _PLACEHOLDER = re.compile(
     r"^(?:\$\{?[\w.]+\}?|\{\{.*\}\}|<[^>]*>?|\*+|x+|\.+|null|none|nil|true|false|undefined|"
     r"changeme|redacted|\[redacted\]|your[_-]?\w*|example|placeholder|required|optional|str|string|"
     r"int|bool|os\.environ.*|process\.env.*|getenv.*|env\(.*|settings\..*|config\..*|self\..*|"
-    r"[\w.]+[(\[].*|bearer|basic|not|the|a|an|to|for|and|of|in|on|is|will|should|must|field|value|here|below|above|"
+    r"[a-z_][\w.]*\(.*|[A-Za-z_][A-Za-z_.]*\[(?:['\"].*|[A-Za-z_]\w*\]?)?|bearer|basic|not|the|a|an|to|for|and|of|in|on|is|will|should|must|field|value|here|below|above|"
     r"with|from|that|this|you|your|was|are|be|by|as|it|or|if|can|has|have|used|set|needed|missing|"
     r"invalid|expired|reset|empty|hash|hashed|length|manager|protected|\w+:)$",
     re.IGNORECASE,
@@ -266,7 +269,8 @@ _WORDY = re.compile(r"^[a-z]+$")
 # with sentence punctuation ("Pass auf!"), a grammar or constant name ('the token "NUMBER"')
 _SENTENCE_END = "!?.,:;"
 _CONSTANT = re.compile(r"^[A-Z][A-Z_]*$")
-_VARIABLE = re.compile(r"^[A-Za-z]+(?:[_.][A-Za-z]+)+$")  # db_password, self.api_key (no digit: not typed by hand)
+# db_password, self.api_key: lower case, no digit (a mixed-case "Winter_Password" is typed by hand)
+_VARIABLE = re.compile(r"^[a-z]+(?:[_.][a-z]+)+$")
 _IDENT_RUN = re.compile(r"[\w.-]*")  # what the walk back to an identifier's start crosses (isalnum, _ . -)
 
 
