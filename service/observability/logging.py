@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 import sys
 import threading
 import time
 from typing import Any
 
+from service.kit.crypto import generate_id
 from service.kit.text import compact_json
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
@@ -112,7 +112,7 @@ def new_request_id() -> str:
     holds a run of nine digits, which the masker must hand to the redaction engine (the run could be a
     phone number or an SSN) on every log line that carries it; drawing again is far cheaper than that."""
     while True:
-        request_id = secrets.token_hex(16)
+        request_id = generate_id(16)
         if _DIGIT_RUN.search(request_id) is None:
             return request_id
 

@@ -49,7 +49,7 @@ def inside_an_id(text: str, a: int, b: int) -> bool:
     while r < len(text) and r - b < 64 and text[r].isalnum():
         r += 1
     left, right = text[t:a], text[b:r]
-    return (len(left) >= 8 and not left.isalpha() and not right.isalpha() and right.isascii() and left.isascii()
+    return (not left.isalpha() and not right.isalpha() and right.isascii() and left.isascii()
             and (t == 0 or not text[t - 1] in "-_/.") and not (left.isdigit() and right.isdigit()))
 
 

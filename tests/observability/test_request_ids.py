@@ -7,7 +7,7 @@ from service.observability import logging as gateway_logging
 
 def test_an_id_holding_a_run_of_nine_digits_is_drawn_again(monkeypatch) -> None:
     drawn = iter(["5d0417382956104bc7e2aa90f13b68d4", "e1f07a3c2b9d40c8a6f5e3d2c1b0a9f8"])
-    monkeypatch.setattr(gateway_logging.secrets, "token_hex", lambda nbytes: next(drawn))
+    monkeypatch.setattr(gateway_logging, "generate_id", lambda nbytes: next(drawn))
     assert gateway_logging.new_request_id() == "e1f07a3c2b9d40c8a6f5e3d2c1b0a9f8"
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from service.redaction.detectors.address_block import LOW_STREET, NOT_A_STREET, extend_after, find_shaped
+from service.redaction.detectors.address_block import LOW_STREET, NOT_A_STREET, extend_after, find_shaped, year_like
 from service.redaction.detectors.address_context import (
     CUE_STREET, HOUSE_BEFORE, KEY_VALUE, KEY_WORDS, LINE_BEFORE_UNIT, MILITARY, STREET_CUE_WORDS, TAIL, UNIT_FULL,
     VCARD_ADR, ZIP, address_cue_before, caps_before, unit_before, word_start,
@@ -126,10 +126,6 @@ def _forms(word: str) -> tuple[str, ...]:
 
 
 _FORMS = {w: _forms(w) for w in NUMBER_FIRST_WORDS}
-
-
-def _year_like(num: str) -> bool:
-    return len(num) == 4 and num.isdigit() and 1900 <= int(num) <= 2099
 
 
 class AddressRecognizer(Recognizer):
@@ -229,7 +225,7 @@ class AddressRecognizer(Recognizer):
         tail = TAIL.match(text, e)
         evidence = head >= 0 or tail.end() > e
         if not strong and not evidence:
-            if not (len(num) >= 3 and num[:3].isdigit() and not _year_like(num[:4])) and \
+            if not (len(num) >= 3 and num[:3].isdigit() and not year_like(num[:4])) and \
                     not address_cue_before(ctx.lower, s):
                 return False
         if head >= 0:

@@ -97,7 +97,6 @@ _GATE_WORDS = frozenset(
 )
 
 _NUM = re.compile(r"\d+")
-_DIGIT = re.compile(r"\d")
 _ALPHA = re.compile(r"[^\W\d_]{3,}")
 _MAX_REACH = 420  # the longest filler plus date: a cue with no digit this close cannot match
 
@@ -163,7 +162,7 @@ class DobRecognizer(Recognizer):
                     if nxt < 0:
                         nxt = len(text)
                 else:
-                    d = _DIGIT.search(text, end)
+                    d = _NUM.search(text, end)
                     nxt = len(text) if d is None else d.start()
             if nxt == len(text) or nxt - end > _MAX_REACH:
                 continue

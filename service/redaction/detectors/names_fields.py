@@ -61,18 +61,6 @@ _KO_NOT_NAMES = frozenset("고객 선생 회원 교수 사장 부장 과장 대�
 _CJK_LABELS = ("姓名", "名前", "氏名", "名字", "联系人", "聯絡人", "担当者", "이름", "성명", "담당자")
 
 
-def _unfold_digits(value: str) -> str:
-    """Undo the two look-alike folds that turn letters into digits (Cyrillic "З" -> "3", "б" -> "6") inside
-    the words of a value that holds other non-Latin letters, or of a first/last-name field ("Сбруев" reaches
-    us as "C6pyeb"): there they are letters of a Cyrillic name, not digits."""
-    out = []
-    for tok in value.split(" "):
-        if any(c.isalpha() for c in tok):
-            tok = tok.replace("3", "З").replace("6", "б")
-        out.append(tok)
-    return " ".join(out)
-
-
 def _comma_parts(text: str, s: int, e: int):
     """(start, text) of the comma-separated pieces of text[s:e] (vCard lists "additional" names so)."""
     pos = s
@@ -143,8 +131,6 @@ class FieldContexts:
         if stop is None and ve < len(low):
             return None  # longer than any name
         raw = text[vs:ve]
-        if ("3" in raw or "6" in raw) and (strict or not raw.isascii()):
-            raw = _unfold_digits(raw)  # "Зоя" reaches us as "3oя" (see _unfold_digits)
         value = raw.strip()
         if not value or _BAD_VALUE.search(value) is not None:
             return None
@@ -154,7 +140,7 @@ class FieldContexts:
         e = s + len(value)
         if _CJK.fullmatch(value):
             return (s, e) if len(value) >= 2 or strict else None  # "last_name": "骆": one syllable is a surname
-        seg = raw[s - vs:e - vs]  # the value with its capitals (and letters unfolded), offsets as in text
+        seg = raw[s - vs:e - vs]  # the value with its capitals, offsets as in text
         lv = seg.lower()
         if lv in _NULLISH:
             return None

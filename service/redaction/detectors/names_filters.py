@@ -27,8 +27,9 @@ _PLACE_PREFIX = frozenset("mount mt lake fort port saint san santa cape glen lag
 _TITLE_WORDS = frozenset("mr mrs ms miss dr prof".split())
 _LOCATIVE = frozenset("in near via en nach".split())  # (French/Spanish "en Virginie", German "nach Hause")
 _NEXT_WORD = re.compile(r"[ \t]*(&|[a-z]{1,32})")
-# Function words that only German writes (no English word, no name among them): a text with two of them is
-# German, where every noun is capitalised, so a capital is no sign of a name ("Ich trinke Wasser").
+# Function words of German that English does not write (a few are also particles or list names: "bin",
+# "das", "sie"; two of them in one text are still a fair sign): a text with two of them is German, where
+# every noun is capitalised, so a capital is no sign of a name ("Ich trinke Wasser").
 _GERMAN = frozenset("""ich nicht und ist das ein eine einen einem einer wir sehr auch noch habe hast haben bitte
 keine kein mir dir mich dich sind wird heute gerade schon aber oder wie uns gern sie ihnen bist nach zum zur
 mein meine dein deine bin viel vielen es alles klar stimmt brauche hilfe gute guten leid tut dass weil wenn hier

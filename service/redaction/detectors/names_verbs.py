@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from service.redaction.detectors.name_lists import PARTICLES, STOPWORDS, TITLES
+from service.redaction.detectors.name_lists import STOPWORDS, TITLES
 
 _SAY = frozenset("says said asks asked tells told replied replies answered explained added admitted whispered "
                  "shouted laughed smiled".split())
@@ -47,7 +47,6 @@ class VerbContexts:
 
     first: frozenset[str]
     last: frozenset[str]
-    not_names: frozenset[str]
     plain: frozenset[str]
 
     def _person_word(self, text: str, s: int, e: int) -> bool:
@@ -57,7 +56,7 @@ class VerbContexts:
             return False
         if low in self.first or low in self.last:
             return True
-        return low not in self.plain and low not in self.not_names and low not in PARTICLES
+        return low not in self.plain  # (plain holds not_names and PARTICLES: common, and no list name)
 
     def _seed(self, text: str, low: str, s: int, e: int, score: float, add, pair: bool = False) -> None:
         if s < e and self._person_word(text, s, e) and low[max(0, s - 6):s].split()[-1:] not in _DETERMINED:
