@@ -33,7 +33,7 @@ import re
 from service.redaction.detectors.address_block import LOW_STREET, NOT_A_STREET, extend_after, find_shaped, year_like
 from service.redaction.detectors.address_context import (
     CUE_STREET, HOUSE_BEFORE, KEY_VALUE, KEY_WORDS, LINE_BEFORE_UNIT, MILITARY, STREET_CUE_WORDS, TAIL, UNIT_FULL,
-    VCARD_ADR, ZIP, address_cue_before, caps_before, unit_before, word_start,
+    VCARD_ADR, ZIP, address_cue_before, caps_before, line_search_start, unit_before, word_start,
 )
 from service.redaction.detectors.address_data import (
     COMPOUND_CONTEXT, COMPOUND_GATES, FR_TYPES, NUMBER_FIRST_WORDS, PARTICLES, POSTCODE_CUE_WORDS,
@@ -110,6 +110,9 @@ _SHAPE_UK = b" 0AA"
 _SHAPE_US = b"AA 00000"
 
 _STRA_STEMS = ("strasse", "straat")
+# A number before a capital, on the shape map ("0 A", "0A A", "0, A", "0th A"...): one scan for the literal "0"
+# that opens each form instead of a substring scan per form.
+_NUMBER_THEN_CAPITAL = re.compile(rb"0(?: A|A A|, A|th A|rd A|nd A|st A)")
 _NUM_START = re.compile(r"(?<![\w$€£¥.,:/#+-])\d")
 _STARTS_TRIED = 6  # nearest house-number candidates tried per street word
 _WINDOW = 150  # longest number-first street line that ends at a street word (number + 4 words + spaces)
@@ -252,8 +255,7 @@ class AddressRecognizer(Recognizer):
         if shape is not None and len(forms) - len(low_forms) < 3 and not any(
                 f in text for f in forms if f not in low_forms):
             forms = low_forms  # no capitalised street word anywhere: one or two finds instead of three shape scans
-        elif shape is not None and not (b"0 A" in shape or b"0A A" in shape or b"0, A" in shape or any(
-                o in shape for o in (b"0th A", b"0rd A", b"0nd A", b"0st A"))):
+        elif shape is not None and _NUMBER_THEN_CAPITAL.search(shape) is None:
             forms = low_forms  # no number before a capital anywhere: only lower-case lines ("221b baker street")
         starts: list[int] = []  # house-number starts seen so far, ascending
         scanned = 0
@@ -375,7 +377,7 @@ class AddressRecognizer(Recognizer):
             head = text[lo:i].rsplit(None, 7)
             if len(head) == 8:
                 lo += len(head[0])
-            line = LINE_BEFORE_UNIT.search(text, lo, i)
+            line = LINE_BEFORE_UNIT.search(text, line_search_start(text, lo, i), i)
             if line is not None and any(c.isupper() for c in text[line.start():i]):
                 if self._emit(ctx, line.start(), u.end(), 0.8, out, True, house_before=True):
                     covered = u.end()

@@ -309,13 +309,14 @@ def shaped_in_context(text: str, low: str, m: re.Match[str]) -> bool:
     return False
 
 
+_LOW_WORD = re.compile(r"[a-z]+")
 _CUE_WORDS = frozenset("address addresses adresse anschrift direccion indirizzo endereco adres located live lives "
                        "lived moved ship shipped send sent deliver delivery mail mailing meet visit office".split())
 
 
 def cue_word_near(low: str, s: int) -> bool:
     """An address word among the few words before s ("the following? 3807 ...", "office is at")."""
-    return not _CUE_WORDS.isdisjoint(re.findall(r"[a-z]+", low[max(0, s - 64):s]))
+    return not _CUE_WORDS.isdisjoint(_LOW_WORD.findall(low, max(0, s - 64), s))
 
 
 _UNIT_THEN_LINE = re.compile(
@@ -323,12 +324,36 @@ _UNIT_THEN_LINE = re.compile(
     r"(?:[NSEW]\.[ \t]+)?" + _FIRST + r"(?:[ \t]+" + _NEXT + r"){0,4})[ \t]*(?=\r?\n)")
 
 
+_UNIT_OPENERS = ("apt", "apartment", "suite", "unit", "flat")
+
+
+def unit_then_lines(text: str, low: str, ascii_text: bool) -> list[re.Match[str]]:
+    """`_UNIT_THEN_LINE.finditer(text)`. On an ASCII text its case-blind opening word matches exactly where the
+    lower-cased text `low` holds that word, so the pattern is tried only there, each try past the last match
+    (what a scan of the whole text finds); other texts are scanned whole."""
+    if not ascii_text:
+        return list(_UNIT_THEN_LINE.finditer(text))
+    starts = []
+    for w in _UNIT_OPENERS:
+        i = low.find(w)
+        while i >= 0:
+            starts.append(i)
+            i = low.find(w, i + 1)
+    out = []
+    pos = 0
+    for i in sorted(starts):
+        if i >= pos and (m := _UNIT_THEN_LINE.match(text, i)) is not None:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
 def find_shaped(text: str, low: str, emit, units: bool, found: list, shape: bytes | None) -> None:
     """Shaped street lines ("388 Adalgata 81") in an address context; `emit(s, e)` grows and keeps one.
     With `units`, also a street line with no number after its name that follows a unit and ends its line
     above a postcode line ("Suite 963 4553 124 N. Stadion\nLarnaka LA 6019")."""
     if units:
-        for m in _UNIT_THEN_LINE.finditer(text):
+        for m in unit_then_lines(text, low, shape is not None):
             e = m.end("st")
             if name_ok(text, m.start("st"), e) and _PC_RUN.search(text, e, extend_after(text, e)) is not None:
                 emit(m.start("st"), e)
@@ -357,24 +382,24 @@ def find_shaped(text: str, low: str, emit, units: bool, found: list, shape: byte
 
 
 _SHAPE_SEEDS = (b"0 A", b"0A A", b"0a A", b"0 ul.", b"0 al.", b"0 pl.", b"0 os.", b"0 u.")
+# Every seed in one scan of the map, for the literal "0" that opens them all (eight finds were eight scans).
+# No seed holds a second "0", so a match never hides the start of another: finditer sees every seed.
+SHAPE_SEED = re.compile(b"0(?:" + b"|".join(re.escape(s[1:]) for s in _SHAPE_SEEDS) + b")")
 _DIGITS_RUN = re.compile(r"\d{1,6}(?=[A-Za-z]?[ \t]+(?:[^\W\d_a-z]|[a-z]{1,2}\.|C/))")
 
 
 def _number_starts(text: str, shape: bytes | None) -> list[int]:
     """Where a shaped line can start: on an ASCII text, the digit runs that the shape map shows before a
-    space and a capital (or "ul.", ...), found with C-level finds; otherwise every digit run before a space."""
+    space and a capital (or "ul.", ...), found with one scan of the map; otherwise every digit run before a
+    space."""
     if shape is None:
         return [m.start() for m in _DIGITS_RUN.finditer(text)]
-    ends = []
-    for seed in _SHAPE_SEEDS if b"." in shape else _SHAPE_SEEDS[:3]:
-        i = shape.find(seed)
-        while i >= 0:
-            ends.append(i + 1)  # the end of the digits (a letter suffix follows the digits in "0A A")
-            i = shape.find(seed, i + 1)
+    # the end of each seed's digits (a letter suffix follows the digits in "0A A"), ascending and distinct
+    ends = [m.start() + 1 for m in SHAPE_SEED.finditer(shape)]
     if not ends:
         return ends
     starts = []
-    for e in sorted(set(ends)):
+    for e in ends:
         k = e
         while k > 0 and e - k < 6 and shape[k - 1] == 48:
             k -= 1

@@ -160,3 +160,16 @@ LINE_BEFORE_UNIT = re.compile(
     r"(?:(?:\d{1,6}[A-Za-z]?[ \t]+)?(?:[^\W\d_][\w'.-]*[ \t]+){1,4}\d{1,5}[A-Za-z]?"
     r"|\d{1,6}[A-Za-z]?(?:[ \t]+[^\W\d_][\w'.-]*){1,4})[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?\Z"
 )
+# A match of LINE_BEFORE_UNIT is a body of word characters, "'", ".", "-", spaces and tabs, then blanks, a comma
+# and a line break, none of which the body can end with; so every match ending at `end` starts after the last
+# other character before the body. Its search (which tries every start) starts there: the same leftmost match
+# from far fewer starts.
+_TAIL_CHARS = " \t,\r\n"
+_LAST_NON_BODY = re.compile(r"(?s:.*)[^\w'. \t-]")
+
+
+def line_search_start(text: str, lo: int, end: int) -> int:
+    """Where LINE_BEFORE_UNIT.search(text, lo, end) can first match (see above); at least lo."""
+    body_end = lo + len(text[lo:end].rstrip(_TAIL_CHARS))
+    m = _LAST_NON_BODY.match(text, lo, body_end)
+    return lo if m is None else m.end()
