@@ -89,7 +89,7 @@ TITLES = frozenset("mr mrs ms miss mx dr prof sir madam dame lord lady herr frau
 #   list   - "Attendees:", "CC:": every item of the list that follows
 #   weak   - "from", "to", "by": only a known first name
 CONTEXT_KINDS = {
-    **{p: "intro" for p in ("my name is", "my name's", "name is", "call me", "je m'appelle", "me llamo",
+    **{p: "intro" for p in ("my name is", "my name's", "name is", "call me", "calls me", "je m'appelle", "me llamo",
                             "ich heiße", "mi chiamo")},
     **{p: "self" for p in ("i am", "i'm", "this is", "it's", "ich bin")},
     **{p: "label" for p in (

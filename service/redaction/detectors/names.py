@@ -26,23 +26,26 @@ from bisect import bisect_right
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 from service.redaction.detectors.name_lists import PARTICLES, STOPWORDS, TITLES, _read_words, load_names
+from service.redaction.detectors.names_blocks import BlockContexts
 from service.redaction.detectors.names_context import (  # noqa: F401 - the tables are re-exported for tests
     _CTX_KIND, _CTX_TRIGGERS, _CTX_WORDS_BEFORE, _PHRASE_WORDS, _STOP_AFTER, _TITLE_RUN, _TITLE_RUN_SHAPE,
     PhraseContexts, _prev_token)
 from service.redaction.detectors.names_fields import _KEY_TRIGGERS, FieldContexts
 from service.redaction.detectors.names_messages import MessageContexts
+from service.redaction.detectors.names_verbs import SUBJECT_CUES
 from service.redaction.detectors.names_verbs import TRIGGERS as _VERB_TRIGGERS
 from service.redaction.detectors.names_verbs import VerbContexts, vocative
 from service.redaction.detectors.names_filters import (NOT_NAME_SUFFIX, drop_non_persons, language_hint,
                                                        merge_last_first)
 
 _WORDS = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
 _RIGHT = re.compile(r"(?:'s)?(?P<sep>[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
 # Title-case words inside a name that are stop words elsewhere ("Nguyen Van An", "Tran Le Do")
 _NAME_STOPS = frozenset("an le do ho vu ly".split())
 
 
-class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbContexts, Recognizer):
+class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbContexts, BlockContexts, Recognizer):
     name = "person"
     entities = ("PERSON",)
 
@@ -69,7 +72,7 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
         self.plain = self.common - first - last  # common words that are no name of any list
         # Every word any word-set gate of `find` asks about: one C-level pass over the text's words
         # leaves a handful, and each gate then meets that handful instead of all the text's words.
-        self.gate_words = self.strong | _CTX_TRIGGERS | _KEY_TRIGGERS | _VERB_TRIGGERS
+        self.gate_words = self.strong | _CTX_TRIGGERS | _KEY_TRIGGERS | _VERB_TRIGGERS | SUBJECT_CUES
         self.load_cjk()
 
     # -- growing a seed into a full name ---------------------------------------------------
@@ -239,9 +242,13 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
         n_colons = text.count(": ")
         colons = n_colons >= 3 or (n_colons and ("] " in text or "): " in text))
         vcard = "vcard" in words
+        block = "\n" in text and _DIGIT.search(text) is not None  # (an address block's street line)
+        quoted = (':"' in text or ': "' in text or ":\u201c" in text or ": \u201c" in text) and "\n" in text
         verbs = gated & _VERB_TRIGGERS
         told = bool(verbs) or " is from " in low or vocative(text) is not None
-        if not hits and not has_ctx and not runs and not at and not wide and not colons and not vcard and not told:
+        subjects = gated & SUBJECT_CUES
+        if (not hits and not has_ctx and not runs and not at and not wide and not colons and not vcard and not told
+                and not subjects and not quoted and not block):
             return []
         found: dict[tuple[int, int], float] = {}
         lang = language_hint(words) if (hits or runs or has_ctx) else ""
@@ -294,6 +301,8 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
             self._vcard_names(text, low, add)
         if told:
             self._verb_spans(text, low, verbs, add)
+        if subjects:
+            self._subjects(text, low, subjects, add)
         if hits and "," in text:
             self._surname_lists(text, low, ctx.shape, add)
         if at:
@@ -301,6 +310,10 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
             self._header_display_names(text, low, add)
         if colons:
             self._speakers(text, low, add)
+        if quoted:
+            self._quoted_speakers(text, low, add)
+        if block:
+            self._address_heads(text, low, add)
         if wide:
             self._cjk_spans(text, add)
             self._foreign_after_cue(text, low, add)

@@ -262,6 +262,9 @@ class PhraseContexts:
                 continue
             if end < n and (text[end].isalnum() or text[end] in "_@"):
                 continue
+            q = text.find("'s", start, end)
+            if q > 0 and (q + 2 == end or text[q + 2] in " \t"):
+                end = q  # "Fereng Szegedy's Cautionary Tales": a possessive ends the name
             # a run is ASCII letters, apostrophes and blanks: its [a-z]+ words are the pieces between them
             toks = low[start:end].replace("'", " ").split()
             # "Ichita H. Takeda": a capital alone (with or without its dot) is an initial, no core word

@@ -23,6 +23,9 @@ _SPEAKER = re.compile(
     r"[ \t]*(?P<ts>\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*)?"
     r"(?P<label>[^\W\d_][^\W\d_'.\- ]{0,20}(?: [^\W\d_][^\W\d_'.\-]{0,20}){0,2})"
     r"(?:[ \t]*\((?P<paren>(?:[^()\n]|\([^()\n]{0,8}\)){1,30})\))?[ \t]*:[ \t]")
+# a line that opens with a label, a colon and a quotation mark quotes what someone said: 'Ilse:"Who are you?"'
+_QUOTED_SPEAKER = re.compile(
+    r"(?m)^[ \t]*([^\W\d_][^\W\d_'\-]{1,20}(?:[ \t][^\W\d_][^\W\d_'\-]{1,20})?)[ \t]*:[ \t]*[\"\u201c]")
 _HEADER = re.compile(r"(?:from|to|cc|bcc|reply-to|sender|de|von|an|para|da|a)[ \t]*:[ \t]*", re.IGNORECASE)
 _CUES = frozenset("dear hi hello hey ask call tell name contact customer patient tenant client mr mrs ms dr "
                   "signed regards thanks colleague friend cc attn".split())
@@ -101,6 +104,18 @@ class MessageContexts:
                     len(lab) < 2 and not _uncased(lab[:1])):
                 continue  # "Date:", "Subject:", "Will:" are header keys or words before they are speakers
             add(s, e, 0.85)
+
+    def _quoted_speakers(self, text: str, low: str, add) -> None:
+        """'Brodie: "Who are you?"', 'Kim:"I'm ..."': a speaker whose words are quoted needs no transcript
+        around it; the label must still be no role, key or common word ("Note:", "Example:")."""
+        for m in _QUOTED_SPEAKER.finditer(text):
+            s, e = m.span(1)
+            toks = text[s:e].split()
+            words = low[s:e].split()
+            if any(not name_shaped(t) for t in toks) or any(
+                    w not in self.strong and self._plain_word(w) for w in words):
+                continue
+            add(s, e, 0.85 if any(self._known(w) for w in words) else 0.7)
 
     # -- e-mail headers ----------------------------------------------------------------------
 

@@ -19,14 +19,35 @@ from service.redaction.detectors.name_lists import STOPWORDS, TITLES
 
 _SAY = frozenset("says said asks asked tells told replied replies answered explained added admitted whispered "
                  "shouted laughed smiled".split())
-_DOES = frozenset("began spent".split())  # "Ukkonen began writing", "Ben spent a year": a subject that lives
+# "Ukkonen began writing", "Ben spent a year", "Orsolya lives in Győr": a subject that lives
+_DOES = frozenset("began spent lives lived grew married died".split())
 _SAY_BEFORE = _SAY | frozenset("thanked starring featuring".split())  # "said X", "starring X"
 _BY = frozenset("""sung sang written directed performed arranged composed painted narrated produced recorded
 illustrated edited authored translated hosted founded played led conducted""".split())
-_OWNED = frozenset("""address phone email number wife husband son daughter mother father brother sister friend
-boss birthday family mom dad parents children kids""".split())
+_KIN = frozenset("""wife husband son daughter mother father brother sister friend mom dad kid child cousin uncle
+aunt niece nephew boyfriend girlfriend fiance fiancee grandson granddaughter grandmother grandfather stepson
+stepdaughter""".split())
+# what a person has and a thing rarely does: "Brannagh's phone", "Quist's kid", "Laidlaw's song", "Oyelaran's killers"
+_OWNED = _KIN | frozenset("""address phone email number boss birthday family parents children kids widow funeral
+grave killer killers murder song songs album""".split())
+_OWNER = [[w] for w in "my our your his her their".split()]  # "my kid Ottavia", "their son Brisco"
+# "gave Ottoline her keys", "had given Szymek his address": the person a thing is given to
+_GIVE = frozenset("give gives gave given giving sent showed shown handed offered promised paid lent".split())
+_HIS = frozenset("his her their".split())
+_NAMED = frozenset("named called".split())  # "she named him Brisco", "they called her Ottoline"
 _VOCATIVE_NEXT = frozenset("can could would will please do did are is have thanks thank i we you".split())
-TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED  # ("is from" and the address at the start are tested apart: common words)
+TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED | _GIVE | _NAMED  # ("is from" and the address at the start are tested apart)
+# A sentence's subject is a person when the text speaks of a person ("Czcibor is very reliable. You can always
+# depend on him."), when the sentence says so ("Ilmari is a quiet man") or when two of them do something
+# together ("Hauserová and Villa were engineers"). The pass runs only on texts holding one of these words.
+_PRONOUNS = frozenset("he she him his her hers himself herself".split())
+_PERSON_NOUNS = frozenset("person man woman guy girl boy lady gentleman".split())
+_PLURAL = frozenset("were are have had".split())
+SUBJECT_CUES = _PRONOUNS | _PERSON_NOUNS | _PLURAL
+_WORD = r"([^\W\d_][^\W\d_'\-]{1,30})"
+_SUBJECT = re.compile(r"(?:^|[.!?][ \t]+|\n[ \t]*)" + _WORD + r"(?:[ \t]+and[ \t]+" + _WORD + r")?"
+                      r"[ \t]+(is|was|has|had|will|would|were|are|have)\b")
+_IS_A_PERSON = re.compile(r"[ \t]+an?[ \t]+(?:[\w\-]+[ \t]+){0,3}?(?:person|man|woman|guy|girl|boy|lady|gentleman)\b")
 _VOCATIVE = re.compile(r"([^\W\d_][^\W\d_'\-]{1,30}), (\w+)")
 _DETERMINED = [[w] for w in "the a an this that our their his her its my your".split()]  # "The Court said"
 # ("Directed By:  X"; possessive blanks: a long run of them is crossed once, not once per split of it)
@@ -48,6 +69,7 @@ class VerbContexts:
     first: frozenset[str]
     last: frozenset[str]
     plain: frozenset[str]
+    not_names: frozenset[str]
 
     def _person_word(self, text: str, s: int, e: int) -> bool:
         tok = text[s:e]
@@ -58,7 +80,8 @@ class VerbContexts:
             return True
         return low not in self.plain  # (plain holds not_names and PARTICLES: common, and no list name)
 
-    def _seed(self, text: str, low: str, s: int, e: int, score: float, add, pair: bool = False) -> None:
+    def _seed(self, text: str, low: str, s: int, e: int, score: float, add, pair: bool = False) -> int:
+        """add() the name that starts with the word text[s:e] if it is a person word; returns its end (0: none)."""
         if s < e and self._person_word(text, s, e) and low[max(0, s - 6):s].split()[-1:] not in _DETERMINED:
             gs, ge, _n, _st = self._grow(text, low, s, e, "T")
             if ge == e:
@@ -66,11 +89,14 @@ class VerbContexts:
                 if m is not None and self._person_word(text, *m.span(1)):
                     ge = m.end(1)
             add(gs, ge, score)
-        elif pair and s < e and text[s].isupper() and low[s:e] not in STOPWORDS:
+            return ge
+        if pair and s < e and text[s].isupper() and low[s:e] not in STOPWORDS:
             m = _NEXT.match(text, e)  # "sung by Kat Szalai": a first word that is also a word, then a name
             if m is not None and self._person_word(text, *m.span(1)):
                 gs, ge, _n, _st = self._grow(text, low, *m.span(1), "T")
                 add(s, ge, score)
+                return ge
+        return 0
 
     def _word_before(self, low: str, pos: int) -> tuple[int, int]:
         """(start, end) of the word ending right before pos across blanks (possessive "'s" dropped), or (0, 0)."""
@@ -109,10 +135,30 @@ class VerbContexts:
                 i = low.find(w, j)
 
     def _around(self, text: str, low: str, w: str, i: int, j: int, add) -> None:
-        if w in _SAY_BEFORE:  # "said Jordan", "says Košutnik."
+        if w in _SAY_BEFORE:  # "said Jordan", "says Košutnik.", "shouted at Maelle", "said Ifor to Maelle"
             m = _AFTER.match(text, j)
+            if m is not None and w in _SAY and low[m.start(1):m.end(1)] in ("to", "at"):
+                m = _NEXT.match(text, m.end(1))
             if m is not None:
-                self._seed(text, low, *m.span(1), 0.7, add, pair=True)
+                end = self._seed(text, low, *m.span(1), 0.7, add, pair=True)
+                if end and low.startswith(" to ", end):
+                    m = _NEXT.match(text, end + 3)
+                    if m is not None:
+                        self._seed(text, low, *m.span(1), 0.7, add)
+        if w in _KIN and low[max(0, i - 6):i].split()[-1:] in _OWNER:  # "my kid Ottavia"
+            m = _NEXT.match(text, j)
+            if m is not None:
+                self._seed(text, low, *m.span(1), 0.7, add)
+        if w in _NAMED and low.startswith((" him ", " her "), j):  # "she named him Brisco"
+            m = _NEXT.match(text, j + 4)
+            if m is not None:
+                self._seed(text, low, *m.span(1), 0.7, add)
+        if w in _GIVE:  # "had given Szymek his address"
+            m = _NEXT.match(text, j)
+            if m is not None:
+                m2 = _NEXT.match(text, m.end(1))
+                if m2 is not None and low[m2.start(1):m2.end(1)] in _HIS:
+                    self._seed(text, low, *m.span(1), 0.7, add)
         if (w in _SAY or w in _DOES) and i and low[i - 1] in " \t":  # "Lanoie said"
             s, e = self._word_before(low, i)
             if e and low[e:e + 2] != "'s":
@@ -125,6 +171,23 @@ class VerbContexts:
             s, e = self._word_before(low, i - 1)
             if e:
                 self._seed(text, low, s, e, 0.7, add)
+
+    def _subjects(self, text: str, low: str, cues: set[str], add) -> None:
+        """Sentence subjects that are people (see _PRONOUNS); `cues`: the text's words met with SUBJECT_CUES."""
+        pronoun = not cues.isdisjoint(_PRONOUNS)
+        noun = not cues.isdisjoint(_PERSON_NOUNS)
+        plural = " and " in low and not cues.isdisjoint(_PLURAL)
+        if not (pronoun or noun or plural):
+            return
+        for m in _SUBJECT.finditer(text):
+            verb = m.group(3)
+            if m.group(2) is not None:
+                if verb in _PLURAL and self._person_word(text, *m.span(1)) and self._person_word(text, *m.span(2)):
+                    self._seed(text, low, *m.span(1), 0.65, add)
+                    self._seed(text, low, *m.span(2), 0.65, add)
+            elif (verb not in _PLURAL or verb == "had") and low[m.start(1):m.end(1)] not in self.not_names:
+                if pronoun or (noun and verb in ("is", "was") and _IS_A_PERSON.match(text, m.end()) is not None):
+                    self._seed(text, low, *m.span(1), 0.65, add)
 
     def _coordinated(self, text: str, low: str, found: dict[tuple[int, int], float]) -> None:
         """"Lanoie and Nash", "Wirtz and White": the other side of "and" next to a found name is a person too."""

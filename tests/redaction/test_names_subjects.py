@@ -1,0 +1,79 @@
+"""PERSON from what a sentence or a layout says about a lone word: the subject of a sentence in a text that
+speaks of a person, "<Name> is a <...> man", two names doing something together, a possessive that ends a
+run of capitalised words, kin ("my niece Ottavia"), naming ("she named him Brisco"), giving ("gave Szymek
+his keys"), speech to someone ("shouted at Maelle"), quoted speakers, and the head of a postal address
+block. Every example is written for this file."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.redaction.conftest import types_of
+
+
+def persons(engine, text: str) -> list[str]:
+    return [v for t, v in types_of(engine, text) if t == "PERSON"]
+
+
+@pytest.mark.parametrize("text, name", [
+    # a subject in a text that speaks of him or her
+    ("Orsolyka is always on time. Ask her about the rota.", "Orsolyka"),
+    ("Tjorven had lent Tjorven his bike again.", "Tjorven"),
+    ("Brisco was late twice, so we moved his shift.", "Brisco"),
+    # the sentence says it is a person
+    ("Steven is a very patient person.", "Steven"),
+    ("Ilmari is a quiet old man from the coast.", "Ilmari"),
+    # two of them doing something together
+    ("Who wrote it? Quennell and Villa were the authors.", "Quennell"),
+    ("Who wrote it? Quennell and Villa were the authors.", "Villa"),
+    # a verb of living
+    ("Perpetua lives in a flat above the bakery.", "Perpetua"),
+    # a possessive ends a run of capitalised words
+    ("We read from Aurelio Pezzutti's Collected Letters last night.", "Aurelio Pezzutti"),
+    ("Tamsin R Oakeshott's lawyers filed the appeal.", "Tamsin R Oakeshott"),
+    ("It was Gwladys's kid who found the keys.", "Gwladys"),
+    ("Everyone loved Hollis's song at the wedding.", "Hollis"),
+    # kin after a possessive, naming, giving, speech to someone
+    ("Please add my niece Ottavia to the booking.", "Ottavia"),
+    ("We lost our son Radomir in the crowd for an hour.", "Radomir"),
+    ("On the third day she named him Brisco.", "Brisco"),
+    ("The clerk had handed Szymek his receipt already.", "Szymek"),
+    ("Stop that! shouted Ifor at Maelle.", "Ifor"),
+    ('Ifor shouted at Maelle: "Come back!"', "Maelle"),
+    ("Not again, said Ifor to Maelle", "Maelle"),
+    ("My name is Tobiah Kerslake but my friends call me Tobiah", "Tobiah Kerslake"),
+    ("My name is Tobiah Kerslake but everyone calls me Toby", "Toby"),
+])
+def test_lone_names_the_sentence_treats_as_people(engine, text, name):
+    assert any(name in found for found in persons(engine, text))
+
+
+@pytest.mark.parametrize("text, names", [
+    ('Ysolde: "Where were you?"\nBram:"At the station."', ["Ysolde", "Bram"]),
+    ("Dorotea Vlk\n\n2210 Orchard Row 5\nSuite 12\nLeeds", ["Dorotea Vlk"]),
+    ("> Keiran Black\n> Quillfeather Holdings Ltd\n> 14 Canal Side\n> Bristol", ["Keiran Black"]),
+    ("Benedek Ferrari\nNorthwind Traders SA\n880 Harbour Road 3", ["Benedek Ferrari"]),
+])
+def test_speakers_and_address_heads(engine, text, names):
+    found = persons(engine, text)
+    for n in names:
+        assert n in found
+
+
+@pytest.mark.parametrize("text", [
+    "Haskell is a lazy functional language. He wrote a parser in it.",
+    "Erlang is a language for telephone switches; she used it at work.",
+    "Salt and Pepper were the only options.",
+    "The Court said it would rule next week, and he agreed.",
+    'Note: "restart the worker"\nExample: "worker --once"',
+    "Customer Service\n12 Main Street\nSpringfield",
+    "Morgan Stanley\n1585 Broadway\nNew York",
+    "Acme Widgets Ltd\n\n40 Mill Lane\nYork",
+    "Head Office\n\n7 Quay Street\nGalway",
+    "Main Hall\n\n7 Quay Street\nGalway",
+    "Everything is fine. He said so.",
+    "My team called it done.",
+    "The server gave Python its own process.",
+])
+def test_things_that_are_no_people(engine, text):
+    assert persons(engine, text) == []
