@@ -82,6 +82,8 @@ class _Masker:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
+        if _OWN_ID.fullmatch(text) and not _DIGIT_RUN.search(text):
+            return text  # (not cached: request and record ids are new on every line and would crowd it out)
         masked = self._mask(text)
         if len(text) <= _CACHEABLE:
             if len(self._cache) >= _CACHE_LIMIT:
@@ -90,8 +92,6 @@ class _Masker:
         return masked
 
     def _mask(self, text: str) -> str:
-        if _OWN_ID.fullmatch(text) and not _DIGIT_RUN.search(text):
-            return text
         value = text if len(text) <= _MAX_CHARS else text[:_MAX_CHARS] + "…"
         value = _TOKENS.sub("<SECRET>", value)
         value = _QUERY.sub("?<dropped>", value)
@@ -152,10 +152,43 @@ def mask(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_SKIPPED = _STANDARD | DROPPED_FIELDS  # record attributes that never become fields as they are
+_RAW = (type(None), bool, int, float)  # values written as they are (JSON numbers, booleans and null)
+_last_second: tuple[int, str] = (-1, "")  # the last whole second `_timestamp` formatted, and its text
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    """`event`'s "ts" with one strftime per second instead of one per line."""
+    global _last_second
+    whole = int(record.created)
+    last = _last_second
+    if last[0] != whole:
+        last = _last_second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
+    return f"{last[1]}.{int(record.msecs):03d}Z"
+
+
 def process(record: logging.LogRecord) -> dict[str, Any]:
-    """The whole pipeline short of rendering; on any failure, a line without message or fields."""
+    """The whole pipeline short of rendering; on any failure, a line without message or fields.
+
+    `mask(drop(event(record)))` in one pass over the record (it runs for every line, the access line
+    of every request included); tests/observability/test_log_pipeline.py holds them equal."""
     try:
-        return mask(drop(event(record)))
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string must not lose the line
+            message = str(record.msg)
+        out: dict[str, Any] = {"ts": _timestamp(record), "level": record.levelname.lower(),
+                               "logger": mask_text(record.name), "msg": mask_text(message)}
+        for key, value in record.__dict__.items():
+            if key in _SKIPPED or key[:1] == "_" or key.lower() in DROPPED_FIELDS:
+                continue
+            if key == "ts" or key == "level" or isinstance(value, _RAW):
+                out[key] = value
+            else:
+                out[key] = mask_text(value if isinstance(value, str) else str(value))
+        if record.exc_info and record.exc_info[0] is not None:
+            out["exc_type"] = mask_text(record.exc_info[0].__name__)
+        return out
     except Exception as exc:  # noqa: BLE001 - never let a log call break a request, never leak
         return {"ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
                 "level": record.levelname.lower(), "logger": record.name, "msg": "<withheld: masking failed>",
@@ -200,6 +233,12 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
     # Anything that bypasses a handler (warnings, a thread's uncaught exception) still goes through us.
     logging.captureWarnings(True)
+    # What no line of ours writes (source file and line, thread, process: all in _STANDARD, never
+    # output) need not be collected for every record: the logging HOWTO's "Optimization" switches.
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 def uvicorn_log_config(level: str, fmt: str) -> dict[str, Any]:

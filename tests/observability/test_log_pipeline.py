@@ -1,0 +1,79 @@
+"""`logging.process` (one pass over a record) writes exactly what the three steps it fuses,
+`mask(drop(event(record)))`, write: for every kind of field, value, message and exception."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+
+from service.observability import logging as gl
+from service.observability.logging import drop, event, mask, mask_text, new_request_id, process
+
+
+class _Text(str):
+    def __str__(self) -> str:
+        return "str of a str subclass"
+
+
+class _Obj:
+    def __repr__(self) -> str:
+        return "obj maria.garcia@example.com"
+
+
+def _record(msg: object = "request", args: tuple = (), exc: bool = False, created: float | None = None,
+            name: str = "gateway.access", **extra: object) -> logging.LogRecord:
+    exc_info = None
+    if exc:
+        try:
+            raise ValueError("secret value maria.garcia@example.com")
+        except ValueError:
+            exc_info = sys.exc_info()
+    record = logging.getLogger(name).makeRecord(name, logging.INFO, __file__, 1, msg, args, exc_info,
+                                                extra=extra or None)
+    if created is not None:
+        record.created, record.msecs = created, (created - int(created)) * 1000
+    return record
+
+
+RECORDS = [
+    lambda: _record(request_id=new_request_id(), method="POST", route="/v1/redact", status=200, latency_ms=0.57,
+                    principal="c_0123456789abcdef"),
+    lambda: _record("user %s wrote", ("maria.garcia@example.com",), status=None, ok=True, ratio=0.5),
+    lambda: _record("call %d %s", ("oops",)),  # a bad format string
+    lambda: _record("Bearer abcdefghijklmnopqrstuvwxyz0123", ()),
+    lambda: _record(body="raw", Body="raw", HEADERS="h", Authorization="Bearer x", text="t", token="gk_x"),
+    lambda: _record(ts="maria.garcia@example.com", level="custom", logger="override +1 415 555 0132"),
+    lambda: _record(exc=True, exc_type="given", where="x.py:1"),
+    lambda: _record(exc=True),
+    lambda: _record(sub=_Text("Maria Garcia"), obj=_Obj(), items=["a", "maria.garcia@example.com"], d={"k": 1}),
+    lambda: _record(path="/v1/records?client=maria.garcia@example.com", empty="", big=10**30, neg=-1.5),
+    lambda: _record(name="uvicorn.error", msg="Started server process [%d]", args=(4242,)),
+    lambda: _record(created=1_700_000_000.999, id="0f" * 16),
+    lambda: _record(created=1_700_000_001.0),
+    lambda: _record(created=1_700_000_001.0005),
+    lambda: _record(created=86_399.25),
+]
+
+
+@pytest.mark.parametrize("make", RECORDS)
+def test_process_writes_what_the_three_steps_write(make) -> None:
+    record = make()
+    assert process(record) == mask(drop(event(record)))
+    assert list(process(record)) == list(mask(drop(event(record))))  # the same order of fields
+
+
+def test_timestamps_across_seconds_are_those_of_event() -> None:
+    for created in (1.0, 1.0004, 1.9996, 2.0, 59.999, 60.0, 1_733_400_000.5, 1_733_400_000.5, 1_733_400_001.25):
+        record = _record(created=created)
+        assert process(record)["ts"] == event(record)["ts"]
+
+
+def test_own_identifiers_pass_the_masker_without_filling_its_cache() -> None:
+    gl.mask_text._cache.clear()
+    ids = [new_request_id() for _ in range(100)]
+    assert [mask_text(i) for i in ids] == ids
+    assert not gl.mask_text._cache
+    long_digits = "0123456789" + "a" * 22  # nine digits in a row: could be a number, so it is scanned
+    assert mask_text(long_digits) == gl.mask_text._mask(long_digits)
