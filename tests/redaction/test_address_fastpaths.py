@@ -20,7 +20,7 @@ _PIECES = [
     "0", "12", "4479", "123456", "1234567", "4B", "12a", " ", "  ", "\t", ",", ", ", ".", "\n", "\r\n", "-", "'",
     "_", ":", "#", "/", "A", "Main", "St", "Street", "ul.", "al.", "pl.", "os.", "u.", "th", "rd", "nd", "st",
     "Apt", "APT", "apt", "Apt.", "Suite", "SUITE", "suite", "Unit", "unit", "Flat", "flat", "Apartment", "apartment",
-    "adapt", "N.", "Fitjabraut", "vei", "x", "é", "Ø", "٣", "²", "ſuite",
+    "adapt", "N.", "Fitjabraut", "vei", "x", "é", "Ø", "٣", "²", "ſuite", "$", "€", "+", "/",
 ]
 # a unit, a house number and a street that ends its line, in any letter case ("Apartment 5 12 Main St\n")
 _unit_lines = st.builds(
@@ -109,3 +109,31 @@ def test_line_before_a_unit_examples():
         plain = pat.search(text, 0, end)
         assert plain is not None
         assert _span(pat.search(text, address_context.line_search_start(text, 0, end), end)) == plain.span()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts, st.data())
+def test_house_number_starts_with_the_lookbehind_after_the_digit(text, data):
+    end = data.draw(st.integers(0, len(text)))
+    lo = data.draw(st.integers(0, end))
+    plain = re.compile(r"(?<![\w$€£¥.,:/#+-])\d")
+    assert [m.span() for m in address_mod._NUM_START.finditer(text, lo, end)] == \
+        [m.span() for m in plain.finditer(text, lo, end)]
+
+
+# a character before, a UK postcode or a US state and ZIP (or near misses), a character after
+_postcode_texts = st.lists(st.builds(
+    lambda a, b, c, d: a + b + c + d, st.sampled_from(["", " ", "-", "x", "_", "é", "1", ",", "\n"]),
+    st.sampled_from(["SW1A", "W1", "EC1A", "A", "NY", "OR", "É", "1"]), st.sampled_from([" ", "\t", "", "-"]),
+    st.sampled_from(["2AA", "1AB", "1BC", "12345", "12345-6789", "1234", "2CA", "é", "x"])), max_size=6).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_postcode_texts)
+def test_postcode_scans_with_the_lookbehind_after_the_first_capital(text):
+    from service.redaction.detectors.address_context import ZIP
+    plain_uk = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
+    plain_us = re.compile(r"(?<![\w-])(?P<st>[A-Z]{2})[ \t]" + ZIP)
+    assert [m.span() for m in address_mod._UK_ALONE.finditer(text)] == [m.span() for m in plain_uk.finditer(text)]
+    assert [(m.span(), m.span("st")) for m in address_mod._US_ZIP_LINE.finditer(text)] == \
+        [(m.span(), m.span("st")) for m in plain_us.finditer(text)]

@@ -104,8 +104,11 @@ _GATE_WORDS = frozenset({"corner"}) | (NUMBER_FIRST_WORDS | TYPE_FIRST_WORDS | C
                | _MILITARY_WORDS | STREET_CUE_WORDS | KEY_WORDS | _UNIT_GATE | {"adr"})
 _DIGIT = re.compile(r"\d")
 _VERBS = frozenset("is are was were has have had will would can could".split())
-_UK_ALONE = re.compile(r"(?<![\w-])[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
-_US_ZIP_LINE = re.compile(r"(?<![\w-])(?P<st>[A-Z]{2})[ \t]" + ZIP)
+# A UK postcode or a US "ST 12345" not glued to a word. Written with the lookbehind after the first capital
+# ("[A-Z](?<![\w-][A-Z])" is "(?<![\w-])[A-Z]"): a scan then skips to the capitals in C instead of trying the
+# lookbehind at every position (a non-ASCII text, which has no shape map to gate them, is scanned whole).
+_UK_ALONE = re.compile(r"[A-Z](?<![\w-][A-Z])[A-Z]?\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
+_US_ZIP_LINE = re.compile(r"(?P<st>[A-Z](?<![\w-][A-Z])[A-Z])[ \t]" + ZIP)
 _SHAPE_UK = b" 0AA"
 _SHAPE_US = b"AA 00000"
 
@@ -113,7 +116,9 @@ _STRA_STEMS = ("strasse", "straat")
 # A number before a capital, on the shape map ("0 A", "0A A", "0, A", "0th A"...): one scan for the literal "0"
 # that opens each form instead of a substring scan per form.
 _NUMBER_THEN_CAPITAL = re.compile(rb"0(?: A|A A|, A|th A|rd A|nd A|st A)")
-_NUM_START = re.compile(r"(?<![\w$€£¥.,:/#+-])\d")
+# A digit not glued to a word, an amount or a path: the same test as a lookbehind before the digit, written after
+# it so that a scan skips the non-digits in C instead of trying the lookbehind at every position.
+_NUM_START = re.compile(r"\d(?<![\w$€£¥.,:/#+-]\d)")
 _STARTS_TRIED = 6  # nearest house-number candidates tried per street word
 _WINDOW = 150  # longest number-first street line that ends at a street word (number + 4 words + spaces)
 
