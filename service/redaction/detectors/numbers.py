@@ -11,7 +11,11 @@ first. Dates inside the run are barriers. The number of classify calls per run i
 constant plus its count of groups of two digits or more (at most four ends per start), so the cost
 stays linear in the input and small whatever the run holds.
 Speed: in an ASCII view the run scan runs on the shape map (base.SHAPE: digits read "0"), where the
-same spans are found with a literal-first pattern.
+same spans are found with a literal-first pattern. A part of a split run is classified only when its
+groups have a layout a part can have (numbers_classify.segment_may_hit: most parts of a TSV row read as
+one run have none), the words before a value are read only when a test asks for them, and on a long
+view PhoneCues (numbers_context) answers "no phone context here" without reading them.
+tests/redaction/test_numbers_fast.py holds each of these to the findings of the plain path.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ import re
 from bisect import bisect_left, bisect_right
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
-from service.redaction.detectors.numbers_classify import classify, ext_after, glued_ext, ipv4
-from service.redaction.detectors.numbers_context import Before, phone_cue_after
+from service.redaction.detectors.numbers_classify import classify, ext_after, glued_ext, ipv4, segment_may_hit
+from service.redaction.detectors.numbers_context import WINDOW, Before, PhoneCues, phone_cue_after
 from service.redaction.detectors.numbers_iban import IBAN_HINT as _IBAN_HINT
 from service.redaction.detectors.numbers_iban import IBAN_HINT_MAP as _IBAN_HINT_MAP
 from service.redaction.detectors.numbers_iban import IBAN_RE, IbanRecognizer
@@ -60,6 +64,9 @@ class DigitRunRecognizer(Recognizer):
         out: list[Candidate] = []
         n = len(text)
         shape = ctx.shape
+        # where a phone cue can stand, read once on the first value that asks: worth it where the window
+        # before a value is a small part of the view
+        cues = PhoneCues(ctx) if n > 8 * WINDOW else None
         for m in _RUN_RE.finditer(text) if shape is None else _RUN_RE_SHAPE.finditer(shape):
             s, e = m.span()
             if e - s < 6:
@@ -119,16 +126,17 @@ class DigitRunRecognizer(Recognizer):
             # a line break inside a run between field delimiters (",09767\n8733,") ends a record: the two
             # sides are different fields, never one value
             tabular = "\n" in raw and ((s and text[s - 1] in _FIELD_SEP) or (e < n and text[e] in _FIELD_SEP))
-            hit = None if tabular else classify(raw, ctx, s, e)
+            hit = None if tabular else classify(raw, ctx, s, e, cues=cues)
             if hit is not None:
                 out.append(self._emit(text, s, e, hit))
                 continue
             if len(raw) > 10 or raw.count(".") == 3 or tabular:
-                self._split(text, raw, s, ctx, out, tabular)  # (ten characters hold no two values but "1.1.1.1 2")
+                # (ten characters hold no two values but "1.1.1.1 2")
+                self._split(text, raw, s, ctx, out, cues, tabular)
         return out
 
     def _split(self, text: str, raw: str, s: int, ctx: ScanContext, out: list[Candidate],
-               tabular: bool = False) -> None:
+               cues: PhoneCues | None = None, tabular: bool = False) -> None:
         """Greedy segmentation of a run that did not classify whole (see the module docstring)."""
         groups = [g.span() for g in _GROUP.finditer(raw)]
         count = len(groups)
@@ -138,7 +146,7 @@ class DigitRunRecognizer(Recognizer):
         if max(sizes) == 1:
             return  # digits one by one: a spaced-out value is read whole (uniform) or not at all
         total = sum(sizes)
-        inner = total - min(groups[0][1] - groups[0][0], groups[-1][1] - groups[-1][0])
+        inner = total - min(sizes[0], sizes[-1])
         if inner < 7 and count < 5 and not tabular:
             return  # no part of 7 digits or more (or 4 dotted groups) short of the whole run: "2024-01-01"
         seps = [_norm_sep(raw[groups[k][1]:groups[k + 1][0]]) for k in range(count - 1)]
@@ -152,7 +160,8 @@ class DigitRunRecognizer(Recognizer):
         starts = [a for a, _ in groups]
         if tabular:
             for k in range(count - 1):
-                barrier[k] = barrier[k] or seps[k] == "\n"
+                if seps[k] == "\n":
+                    barrier[k] = True
         if "\n" in raw:
             for b in _BLANK_LINE.finditer(raw):
                 barrier[bisect_right(starts, b.start()) - 1] = True  # the group before the blank line
@@ -164,6 +173,8 @@ class DigitRunRecognizer(Recognizer):
                 while k < count and groups[k][1] <= d.end():
                     dead[k] = barrier[k] = True
                     k += 1
+            if "." not in raw and sum(size for size, gone in zip(sizes, dead) if not gone) < 7:
+                return  # a date and a short number ("1974-03-18\n77394" across two CSV rows): nothing to try
         # boundary[k]: the separator after group k is a plausible value boundary
         boundary = [k == count - 1 or seps[k] == "\n" or (k > 0 and seps[k] != seps[k - 1])
                     or (k + 1 < count - 1 and seps[k] != seps[k + 1]) for k in range(count)]
@@ -182,23 +193,24 @@ class DigitRunRecognizer(Recognizer):
             if j is not None:
                 i = j + 1
                 continue
-            ends = []
+            ends = []  # (last group, digits)
             digits = 0
             for j in range(i, min(count, i + 19)):
                 if dead[j]:
                     break
-                digits += groups[j][1] - groups[j][0]
+                digits += sizes[j]
                 if digits > 19:
                     break
                 if digits >= 7:
-                    ends.append(j)
+                    ends.append((j, digits))
                 if barrier[j]:
                     break
-            ends.reverse()  # longest first, then the ones at a boundary to the front (stable)
-            ends.sort(key=lambda k: not boundary[k])
+            # the ends at a boundary first, then the others, each longest first (at most four in all)
+            ends.reverse()
+            ends = ([e for e in ends if boundary[e[0]]] + [e for e in ends if not boundary[e[0]]])[:_MAX_ENDS]
             found = False
             before = None
-            for j in ends[:_MAX_ENDS]:  # (at most four: the boundaries first, then the longest)
+            for j, digits in ends:
                 if budget <= 0:
                     break
                 budget -= 1
@@ -209,12 +221,17 @@ class DigitRunRecognizer(Recognizer):
                     a -= 1
                 if b < len(raw) and raw[b] == ")" and "(" in raw[a:b]:
                     b += 1
-                if before is None or before[0] != a:
-                    before = (a, Before(ctx, s + a))
+                if a == 0 and b == len(raw) and not tabular:
+                    continue  # the whole run, classified before the split
+                part = raw[a:b]
                 # a part that is a whole line of the run ("Brazil 27943\n0688 698 05 65 office") is judged
-                # like a run of its own
+                # like a run of its own; any other part must first have a layout a segment can have
                 whole_line = (i == 0 or seps[i - 1] == "\n") and (j == count - 1 or seps[j] == "\n")
-                hit = classify(raw[a:b], ctx, s + a, s + b, segment=not whole_line, before=before[1])
+                if not whole_line and not segment_may_hit(part, raw[groups[i][0]], digits, sizes[i:j + 1]):
+                    continue  # (what classify answers first for such a part)
+                if before is None or before[0] != a:
+                    before = (a, Before(ctx, s + a, cues))  # (read on first use, shared by this start's ends)
+                hit = classify(part, ctx, s + a, s + b, segment=not whole_line, before=before[1], cues=cues)
                 if hit is not None and hit[1] == "CREDIT_CARD" and self._card_runs_on(groups, seps, i, j, claimed):
                     continue
                 if hit is not None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from service.redaction.detectors.base import ScanContext
-from service.redaction.detectors.numbers_context import CARD_CTX, Before, phone_cue_after, sender_label
-from service.redaction.detectors.numbers_phone import (NONDIGIT, amount_shaped, date_shaped, groups_of, nanp_shaped,
+from service.redaction.detectors.numbers_context import CARD_CTX, Before, PhoneCues, phone_cue_after, sender_label
+from service.redaction.detectors.numbers_phone import (NONDIGIT, amount_shaped, date_shaped, digit_groups, nanp_shaped,
                                                        phone_ok, phone_shaped)
 from service.redaction.detectors.validators import card_issuer, luhn_ok, ssn_ok
 
@@ -32,7 +32,6 @@ _LINE_BREAK = re.compile(r"=?\r?\n")
 _CURRENCY = frozenset("$€£¥₹₽¢")
 _CURRENCY_AFTER = re.compile(r"[ \t]?(?:[$€£¥₹₽]|(?:eur|usd|gbp|chf|jpy|inr|cad|aud|euros?|dollars?|pounds?|yen|rupees?)"
                              r"(?![a-z]))")
-_NOT_ASCII_DIGIT = bytes(c for c in range(128) if not 48 <= c <= 57)
 _IPV4_SHAPE = re.compile(
     r"^\(?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})[ \t]?\.[ \t]?(\d{1,3})(?:/\d{1,2})?\)?$"
 )
@@ -134,11 +133,10 @@ def short_phone(raw: str, digits: str, ctx: ScanContext, start: int, before: Bef
     return 0.75, "PHONE_NUMBER"
 
 
-def _card(digits: str, n: int, raw: str, ctx: ScanContext, start: int, segment: bool) -> bool:
+def _card(digits: str, n: int, g: list[int], ctx: ScanContext, start: int, segment: bool) -> bool:
     if n < 12 or not luhn_ok(digits) or len(set(digits)) < 2:
         return False
-    g = groups_of(raw) if segment or n <= 13 else None
-    if segment and not _card_layout(g):  # type: ignore[arg-type]
+    if segment and not _card_layout(g):
         return False
     issuer = card_issuer(digits)
     if issuer is not None and n >= 14:
@@ -153,24 +151,43 @@ def _card(digits: str, n: int, raw: str, ctx: ScanContext, start: int, segment: 
     return cue
 
 
+def segment_may_hit(part: str, first_digit: str, n: int, g: list[int]) -> bool:
+    """The layouts a part cut from a longer run (classify's `segment`: `n` digits in groups `g`, the first
+    of them `first_digit`) must have to be anything, read off its groups: a card layout of 12 digits or
+    more, an SSN of one block or 3-2-4, or a phone written with '+' or '(', a leading 0 (trunk or
+    international) or the NANP layout. Each is a test classify makes of a segment anyway; here they come
+    first (and _split asks before it calls classify), since most parts of a long run are none of them."""
+    if n >= 12 and _card_layout(g):
+        return True
+    if n == 9 and (len(g) == 1 or g == [3, 2, 4]):
+        return True
+    if n > 15 and not (n <= 17 and "(0)" in part):
+        return False
+    return part[0] in "+(" or first_digit == "0" or (
+        n in (10, 11) and (g in ([3, 3, 4], [1, 3, 3, 4]) or (len(g) > 3 and max(g) <= 2)))
+
+
 def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
-             segment: bool = False, before: Before | None = None) -> tuple[float, str] | None:
-    """Score and type for one digit run (`raw` = text[start:end]), or None."""
-    if raw.isascii():  # the same digits as the regex below, without a regex
-        digits = raw.encode("ascii").translate(None, _NOT_ASCII_DIGIT).decode("ascii")
-    else:
-        digits = NONDIGIT.sub("", raw)
+             segment: bool = False, before: Before | None = None,
+             cues: PhoneCues | None = None) -> tuple[float, str] | None:
+    """Score and type for one digit run (`raw` = text[start:end]), or None. `cues` (the view's PhoneCues)
+    only saves time: a value that needs a phone context where none can be is ruled out unread."""
+    parts = digit_groups(raw)  # (split once: the layout tests below take them)
+    digits = "".join(parts)
     n = len(digits)
     if n < 7 or n > 19:
         return short_phone(raw, digits, ctx, start, before) if n == 6 and not segment else None
-    if n >= 12 and _card(digits, n, raw, ctx, start, segment):
+    g = [len(p) for p in parts]
+    if segment and not segment_may_hit(raw, digits[0], n, g):
+        return None
+    if n >= 12 and _card(digits, n, g, ctx, start, segment):
         if not _DECIMAL.match(raw):
             return 0.95, "CREDIT_CARD"
     if n > 15 and not (n <= 17 and "(0)" in raw):
         return None
     if n == 9 and ssn_ok(digits) and not (segment and not _SSN_SHAPE.match(raw) and not raw.isdigit()):
         if before is None:
-            before = Before(ctx, start)
+            before = Before(ctx, start, cues)
         if before.ssn() and not before.negative(last_only=True):  # "SSN examples ... case 114456168"
             return 0.95, "US_SSN"
         if _SSN_SHAPE.match(raw) and not before.negative() and not before.generic_negative():
@@ -182,49 +199,53 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     # dotted like a version ("1.2.3.4"): a phone only when nine digits or more, in groups of two or
     # more, follow a phone cue ("mobile: 01.880.8487", a '•'-separated number in the folded view)
     dotted = _is_versionish(raw)
-    if dotted and (segment or n < 9 or min(groups_of(raw)) < 2 or not (raw[0] == "0" or raw.index(".") >= 3)):
+    if dotted and (segment or n < 9 or min(g) < 2 or not (raw[0] == "0" or raw.index(".") >= 3)):
         return None  # ("19.10.531.69", a version; "02.771.4409" starts with a trunk 0)
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
+    if end is None:
+        end = start + len(raw)
+    spaced_out = len(g) > 3 and max(g) <= 2  # "4 1 5 5 5 5 2 6 7 1": deliberate obfuscation
+    if len(g) > 1 and min(g) > 1 and all(part in _COUNTING for part in parts):
+        return None  # "01 012 0123", "123-456-7890": counting, a placeholder
+    # part of a longer run: only the canonical layouts (3-3-4, or a trunk-0 number grouped the way its
+    # country writes it), since any window of a long id would do otherwise
+    canonical = nanp_shaped(digits) and (spaced_out or g in ([3, 3, 4], [1, 3, 3, 4]))
+    if not intl:
+        if segment and not canonical and digits[0] != "0":
+            return None
+        if date_shaped(raw, parts) or amount_shaped(raw, parts) or _after_currency(ctx.text, start) or \
+                _currency_after(ctx.lower, end):
+            return None  # a date written with blanks ("2025 03 14"), an amount ("4 500 000", "$ 1 299 000")
+    near_cue = phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or sender_label(ctx, start, end)
+    needs_context = dotted or not intl and (not _plausible(digits, n) or _SSN_SHAPE.match(raw) is not None)
+    if needs_context and not near_cue and cues is not None and not cues.may_precede(start):
+        return None  # it needs a phone context and none can be read before it (the tests below, known in advance)
     if before is None:
-        before = Before(ctx, start)
+        before = Before(ctx, start, cues)
     if not intl and (before.negative() or _IBAN_HEAD.search(ctx.text[max(0, start - 12):start])):
         return None  # (checked before the phone context, which cannot change this outcome; the tail of an
         # account number after its IBAN head "GB42 WEST 9811 9102 60" is none either)
-    if end is None:
-        end = start + len(raw)
-    near_cue = phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or sender_label(ctx, start, end)
     has_context = near_cue or before.phone()
     if dotted and not has_context:
         return None
-    g = groups_of(raw)
-    spaced_out = len(g) > 3 and max(g) <= 2  # "4 1 5 5 5 5 2 6 7 1": deliberate obfuscation
     if not intl:
         if not has_context and (not _plausible(digits, n) or _SSN_SHAPE.match(raw) or before.generic_negative()):
             return None
-        if segment:
-            # part of a longer run: only the canonical layouts (3-3-4, or a trunk-0 number grouped the
-            # way its country writes it), since any window of a long id would do otherwise
-            if nanp_shaped(digits) and (spaced_out or g in ([3, 3, 4], [1, 3, 3, 4])):
-                pass
-            elif digits[0] == "0":
-                has_context = False
-            else:
-                return None
-    if len(g) > 1 and min(g) > 1 and all(part in _COUNTING for part in NONDIGIT.split(raw) if part):
-        return None  # "01 012 0123", "123-456-7890": counting, a placeholder
+        if segment and not canonical:
+            has_context = False  # (a trunk-0 segment: valid and grouped the way its country writes it)
     # read by its layout alone: a whole run, and one block of digits only right next to its cue ("call me at
     # 4766970", not "call ... files: 1048576")
     whole = not segment and (not raw.isdigit() or near_cue or before.label())
-    if not intl and (before.loose_veto() or _after_currency(ctx.text, start) or _currency_after(ctx.lower, end)
-                     or date_shaped(raw) or amount_shaped(raw)):
-        return None  # an account, a code, an amount, a date written with blanks ("2025 03 14", "4 500 000")
+    if not intl and before.loose_veto():
+        return None  # an account, a code, an amount ("account 476 6970", "code", "amount", "id: ...")
     # a line break inside the value ends the leniency (a CSV's '...,09767\n8733,...' is two fields), unless
     # quotes hold both sides: a cell wrapped inside its quotes ('"+354 0\r\n66 7133"') is still one value
     one_value = "\n" not in raw
     if not one_value and start > 0 and ctx.text[start - 1] in "\"'" and ctx.text[end:end + 1] == ctx.text[start - 1] \
             and ctx.text[start - 1] not in raw:
-        raw, one_value = _LINE_BREAK.sub("", raw), True  # read unwrapped
-    if not phone_ok(raw, digits, has_context, spaced_out, lenient=has_context and one_value, whole=whole):
+        raw, one_value, parts = _LINE_BREAK.sub("", raw), True, None  # read unwrapped
+    if not phone_ok(raw, digits, has_context, spaced_out, lenient=has_context and one_value, whole=whole,
+                    parts=parts):
         return None
     formatted = not raw.lstrip("+").isdigit()
     score = 0.4 + (0.25 if formatted else 0.0) + (0.3 if intl else 0.0) + (0.3 if has_context else 0.0)

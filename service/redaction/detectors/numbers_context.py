@@ -14,6 +14,8 @@ fixed window.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 
 from service.redaction.detectors.base import ScanContext
 
@@ -102,14 +104,90 @@ def sender_label(ctx: ScanContext, start: int, end: int) -> bool:
     return k >= 0 and text[k].isalpha() and k < blank
 
 
+WINDOW = 160  # characters before a value that Before reads
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+# What PhoneCues looks for: every word Before.phone() can answer to, and the first part of every phrase
+# it looks for (a phrase's first part ends a token when more of the phrase follows, hence the lookahead)
+_CUE_WORDS = _PHONE_WORDS | _CLOSE_ONLY | _NEAR_ONLY
+_CUE_PARTS = tuple(sorted({p.split(" ", 1)[0] for p in _PHONE_PHRASES}))
+
+
+@lru_cache(maxsize=256)
+def _cue_regex(words: tuple[str, ...], parts: tuple[str, ...]) -> re.Pattern[str]:
+    alts = [re.escape(w) for w in words] + [re.escape(p) + (r"(?=\s)" if p.isalpha() else "") for p in parts]
+    return re.compile("|".join(alts))
+
+
+class PhoneCues:
+    """Where in a view a phone cue could stand, found once per view: a fast and exact "no" for
+    `Before.phone()` wherever the window before a value holds none (a CSV of a thousand rows with one
+    "phone" in its header asks about every row).
+
+    Every word and phrase `Before.phone()` answers to lies inside one whitespace-separated token of the
+    window, and every token it reads lies whole inside the window (a token the window cuts is dropped).
+    So it can be true only where one of those words (or a phrase's first part) occurs in the lower-case
+    view inside the window; the occurrences are the non-overlapping matches of one pattern of the words
+    that occur in the view, and a match that overlaps an occurrence lies in the same token, hence inside
+    the window too. Placeholders ('<phone_number_1>') are blanked in the window, which can join two
+    tokens: where one is in the window the answer is "maybe", as it is where the window ends inside a
+    word (never before a digit run)."""
+
+    __slots__ = ("_ctx", "_starts", "_ends")
+
+    def __init__(self, ctx: ScanContext):
+        self._ctx = ctx
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def _find(self) -> list[int]:
+        ctx = self._ctx
+        low = ctx.lower
+        words = tuple(sorted(_CUE_WORDS.intersection(ctx.words)))
+        parts = tuple(p for p in _CUE_PARTS if p in low)
+        starts: list[int] = []
+        if words or parts:
+            for m in _cue_regex(words, parts).finditer(low):
+                starts.append(m.start())
+                self._ends.append(m.end())
+        self._starts = starts
+        return starts
+
+    def may_precede(self, start: int) -> bool:
+        """False only when `Before(ctx, start).phone()` is False."""
+        starts = self._starts
+        if starts is None:
+            starts = self._find()
+        lo = max(0, start - WINDOW)
+        k = bisect_left(starts, lo)
+        if k < len(starts) and self._ends[k] <= start:
+            return True
+        low = self._ctx.lower
+        if 0 < start < len(low) and low[start - 1] in _ASCII_LOWER and low[start] in _ASCII_LOWER:
+            return True  # the window ends inside a word ("mob|ile"): its last word is no word of the view
+        return "<" in self._ctx.text[lo:start]
+
+
 class Before:
-    """Words just before a value, computed once per candidate (sets, not regex scans); the word set is
-    built only when a phone or SSN context test asks for it."""
+    """Words just before a value, read on first use (a value ruled out by its layout never reads them) and
+    once per candidate (sets, not regex scans); the word set is built only when a phone or SSN context
+    test asks for it. With the view's `PhoneCues`, `phone()` answers "no" without reading the words
+    wherever no cue can be."""
 
-    __slots__ = ("text", "_words", "last")
+    __slots__ = ("_ctx", "_start", "_cues", "_text", "_last", "_words")
 
-    def __init__(self, ctx: ScanContext, start: int):
-        before = ctx.context_before(start, 160)
+    def __init__(self, ctx: ScanContext, start: int, cues: PhoneCues | None = None):
+        self._ctx = ctx
+        self._start = start
+        self._cues = cues
+        self._text: str | None = None
+        self._last: list[str] = []
+        self._words: set[str] | None = None
+
+    def _read(self) -> str:
+        ctx, start = self._ctx, self._start
+        before = ctx.context_before(start, WINDOW)
         # the last eight whitespace-separated tokens: a window that a redacted value (one token in,
         # one placeholder out) does not shift, so a second pass over redacted text sees the same words
         # (tokens over 40 characters are blobs, not prose: ignored in both passes). A window cut in
@@ -117,22 +195,35 @@ class Before:
         parts = before.rsplit(None, 8)  # the last 8 tokens and (if more) the rest as the first item
         if len(parts) == 9:
             parts = parts[1:]
-        elif start > 160 and not ctx.lower[start - 161].isspace():
+        elif start > WINDOW and not ctx.lower[start - WINDOW - 1].isspace():
             if len(parts) < 2:
                 before = ""  # cut token
             parts = parts[1:]
         toks = [t for t in parts if len(t) <= 40]
         if before[-1:].isspace() or not toks:
             toks.append("")
-        self.text = " ".join(toks)
-        self._words: set[str] | None = None
+        text = self._text = " ".join(toks)
         near = toks[-3:]
         for k in range(len(near) - 1, -1, -1):
             if _NUMBER_TOKEN.match(near[k]):
                 near = near[k + 1:]  # words before another number are that number's ("PO 4410\n(62) 917-403")
                 break
         tail = _WORD.findall(" ".join(near))
-        self.last = tail[-2:]
+        self._last = tail[-2:]
+        return text
+
+    @property
+    def text(self) -> str:
+        """The window's tokens joined by single blanks."""
+        text = self._text
+        return self._read() if text is None else text
+
+    @property
+    def last(self) -> list[str]:
+        """The last (up to) two words before the value, after the last number among its three last tokens."""
+        if self._text is None:
+            self._read()
+        return self._last
 
     @property
     def words(self) -> set[str]:
@@ -141,6 +232,8 @@ class Before:
         return self._words
 
     def phone(self) -> bool:
+        if self._cues is not None and not self._cues.may_precede(self._start):
+            return False
         if not self.words.isdisjoint(_PHONE_WORDS) or any(p in self.text for p in _PHONE_PHRASES):
             return True
         if not self.words.isdisjoint(_CLOSE_ONLY):
