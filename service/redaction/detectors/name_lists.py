@@ -112,6 +112,7 @@ CONTEXT_KINDS = {
                               "many thanks", "--")},
     **{p: "list" for p in ("attendees", "participants", "team members", "members", "cc", "bcc", "invitees",
                            "speakers", "guests", "recipients", "authors", "contacts", "reviewers",
-                           "assignees", "panelists", "interviewers", "candidates")},
+                           "assignees", "panelists", "interviewers", "candidates", "founders", "co-founders",
+                           "cofounders")},
     **{p: "weak" for p in ("from", "to", "by", "with", "and", "for")},
 }

@@ -6,7 +6,8 @@ names folded to ASCII. A name that is also an ordinary word (`ambiguous_names.tx
 next to another name or after context. Context that needs no list at all is in names_context.py (phrases: "Dear", "Mr",
 "Regards,", "Name:"), names_fields.py (name fields and `key: value` lines, e-mail local parts, CJK and
 Hangul names, lists of surnames) and names_messages.py (transcript speakers, e-mail header display names,
-names in scripts without case after a cue); names_filters.py drops months next to digits, companies,
+names in scripts without case after a cue), names_verbs.py (what a sentence says a word does) and
+names_blocks.py (the name lines heading a postal address); names_filters.py drops months next to digits, companies,
 streets and places, and joins "Last, First".
 
 Threat model: prompts name people in every culture and layout; a name the lists miss leaks, so list

@@ -189,9 +189,12 @@ class PhraseContexts:
         elif kind == "title":
             if case == "l" or tok in STOPWORDS or len(tok) < 2:
                 return None
+        elif allow_lower and case == "T" and tok in self.not_names and tok in self.any_name:
+            pass  # "my name is Lincoln", "her maiden name is Ferrari": said to be a name, whatever else it names
         elif not self._name_token(tok, case, allow_lower):
-            # "Customer: Cameo Zirpoli": a common first word counts when an uncommon one follows
-            if kind not in ("label", "noun") or case == "l" or tok in STOPWORDS or len(tok) < 2:
+            # "Customer: Cameo Zirpoli", "I'm Victoria Ershova": a common first word counts when an uncommon one
+            # follows
+            if kind not in ("label", "noun", "intro") or case == "l" or tok in STOPWORDS or len(tok) < 2:
                 return None
             nm = _NEXT_TOKEN.match(low, te)
             if nm is None or "." in low[te:nm.start(1)] or self._cased(text, *nm.span(1)) == "l" or \
@@ -231,9 +234,10 @@ class PhraseContexts:
                 e = ne
                 tok_s = ns
                 continue
-            if not self._name_token(ntok, ncase, allow_lower) or (
+            if not (self._name_token(ntok, ncase, allow_lower) or (
+                    ncase == "T" and ntok in self.not_names and ntok in self.any_name)) or (
                     _mixed_case(text[ns:ne]) and ntok not in self.any_name):
-                break
+                break  # (a listed name that names something else first counts inside a name: "Sofia Lima")
             known = known or ntok in self.any_name
             e = ne
             tok_s = ns
@@ -284,9 +288,14 @@ class PhraseContexts:
             if len(core) < 2 or len(core) > 3:
                 continue
             lead_first = core[0] in common and self._lead_first(toks)
+            # an uncommon word first lets a surname that is also a word end the name ("Braslav Basic", "Keiran
+            # White"), and so do particles any last word ("Jaydee van der Rest")
+            tail_ok = (len(core) == 2 and len(core[0]) > 2 and core[0] not in common and core[0] not in FOREIGN_STOP
+                       and (core[1] in self.last or len(toks) > 2))
             for k, t in enumerate(core):
                 if (len(t) < 3 and t not in self.first) or ((t in common or t in FOREIGN_STOP) and not (
-                        (k == 0 and lead_first) or (initials and (t in self.first or t in self.last)))):
+                        (k == 0 and lead_first) or (initials and (t in self.first or t in self.last))
+                        or (k == 1 and tail_ok and t not in STOPWORDS and t not in self.not_names))):
                     break  # ("Morgan T. Garner": around an initial, known names count though they are words)
             else:
                 # (no word of a run is mixed-case: the pattern allows only a capital and then lower case)
@@ -308,8 +317,10 @@ class PhraseContexts:
         seen: set[str] = set()
         for _s, _e, _sc, core in runs:
             for t in core:
-                if t in words and (t.capitalize() in text or t.upper() in text):
-                    seen.add(t)  # core words are uncommon and longer than two letters by construction
+                if t in words and (t.capitalize() in text or t.upper() in text) and (
+                        t not in self.common or t in self.first):
+                    seen.add(t)  # (core words are longer than two letters; a common one is a first name or a
+                    # surname after an uncommon word, "Keiran White", which is no sign of uncommon text)
                     if len(seen) >= 2:
                         return True
         unc = words - self.common
@@ -368,8 +379,14 @@ def _signature_line(text: str, low: str, ts: int) -> tuple[int, int, float] | No
     return ts, ts + len(line), 0.85
 
 
+# a capital after a name prefix is a name's ("McConnan", "MacKenzie", "O'Brien", "DeShawn", "IJzermans")
+_PREFIXED_NAME = re.compile(r"(?:Mc|Mac|Fitz|O'|D'|De|Di|La|IJ)[A-Z]?[a-z']+")
+
+
 def _mixed_case(tok: str) -> bool:
     """OpenAI, iPhone, GitHub: internal capitals mark products, not (unknown) people."""
+    if _PREFIXED_NAME.fullmatch(tok) is not None:
+        return False
     if tok.isascii():  # (an ASCII string has a capital after the first letter iff lowering changes it)
         rest = tok[1:]
         return rest != rest.lower() and not tok.isupper()

@@ -87,6 +87,7 @@ class FieldContexts:
     first: frozenset[str]
     last: frozenset[str]
     strong: frozenset[str]
+    strong_first: frozenset[str]
     not_names: frozenset[str]
     common: frozenset[str]
 
@@ -274,7 +275,10 @@ class FieldContexts:
                     low[items[0][0]:items[0][1]] not in self.first and low[items[0][0]:items[0][1]] not in self.last:
                 items.pop(0)
             names = [low[a:b] for a, b in items]
-            if len(names) < 3 or any(n in self.not_names or n in STOPWORDS for n in names):
+            # a first name that also names a month or a place ("April") is one more name in a list of them
+            firsts = sum(n in self.strong_first for n in names) >= 2
+            if len(names) < 3 or any((n in self.not_names and not (firsts and n in self.first)) or n in STOPWORDS
+                                     for n in names):
                 continue
             if not any(n in self.strong for n in names):
                 continue

@@ -99,8 +99,9 @@ class MessageContexts:
             # a phone number, or a time stamp among speakers with known names, lets a known name that is also
             # a word speak ("Angel", "See"); a log's "[08:02] Retry:" has no such neighbour
             word_ok = ts == "tel" or (ts == "ts" and known)
-            if any(w not in self.strong and (self._plain_word(w) or (w in self.common and not word_ok))
-                   for w in words) or (
+            # ... and so does a dialogue with a known speaker let a first name that is also a word ("Heather")
+            if any(w not in self.strong and (self._plain_word(w) or (
+                    w in self.common and not word_ok and not (named and w in self.first))) for w in words) or (
                     len(lab) < 2 and not _uncased(lab[:1])):
                 continue  # "Date:", "Subject:", "Will:" are header keys or words before they are speakers
             add(s, e, 0.85)

@@ -1,7 +1,11 @@
 """PERSON from what the sentence says a word does: the subject or object of a speech verb ("says Košutnik.",
 "said Jordan to Michelle", "Lanoie said"), the agent after a creative participle and "by" ("sung by Wit
 Rutkowski", "directed by Willemine ten Pas"), an owner of personal things ("Stojadin's address"), the
-subject of "is from", and a word addressed at the start of a text ("Asmart, can I ...").
+subject of "is from", a word addressed at the start of a text ("Asmart, can I ..."), kin after a possessive
+("my niece Ottavia"), the one named, given to or spoken to ("named him Brisco", "gave Szymek his keys",
+"shouted at Maelle"), the author of "the <Name> novel", and a sentence's subject in a text that speaks of
+him or her, or that the sentence calls a person ("Czcibor is reliable. ... depend on him", "Ilmari is a
+quiet man", "Quennell and Villa were the authors").
 
 Threat model: a lone name the lists do not know is still a name when its sentence treats it as a person.
 The word must be capitalised and no plain common word (a known name that is also a word, "Jordan", counts);
@@ -35,8 +39,10 @@ _OWNER = [[w] for w in "my our your his her their".split()]  # "my kid Ottavia",
 _GIVE = frozenset("give gives gave given giving sent showed shown handed offered promised paid lent".split())
 _HIS = frozenset("his her their".split())
 _NAMED = frozenset("named called".split())  # "she named him Brisco", "they called her Ottoline"
+_WAS = [[w] for w in "is was were be been".split()]  # "he was called Mark McConnan" (not "a tool called Rake")
 _VOCATIVE_NEXT = frozenset("can could would will please do did are is have thanks thank i we you".split())
-TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED | _GIVE | _NAMED  # ("is from" and the address at the start are tested apart)
+_WORKS = frozenset("novel novels biography memoir memoirs".split())  # "the Terada novel": its author
+TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED | _GIVE | _NAMED | _WORKS  # ("is from" and the address at the start are tested apart)
 # A sentence's subject is a person when the text speaks of a person ("Czcibor is very reliable. You can always
 # depend on him."), when the sentence says so ("Ilmari is a quiet man") or when two of them do something
 # together ("Hauserová and Villa were engineers"). The pass runs only on texts holding one of these words.
@@ -45,7 +51,11 @@ _PERSON_NOUNS = frozenset("person man woman guy girl boy lady gentleman".split()
 _PLURAL = frozenset("were are have had".split())
 SUBJECT_CUES = _PRONOUNS | _PERSON_NOUNS | _PLURAL
 _WORD = r"([^\W\d_][^\W\d_'\-]{1,30})"
-_SUBJECT = re.compile(r"(?:^|[.!?][ \t]+|\n[ \t]*)" + _WORD + r"(?:[ \t]+and[ \t]+" + _WORD + r")?"
+# (a clause opens a sentence or follows "but", "because"...: "..., but Ottokar just has to go"; an adverb may
+# stand between the subject and its verb)
+_SUBJECT = re.compile(r"(?:^|[.!?][ \t]+|\n[ \t]*|[ \t](?:but|because|while|so|until|unless)[ \t]+)" + _WORD
+                      + r"(?:[ \t]+and[ \t]+" + _WORD + r")?"
+                      r"(?:[ \t]+(?:just|also|still|never|always|really|only|already|often|then|simply|finally))?"
                       r"[ \t]+(is|was|has|had|will|would|were|are|have)\b")
 _IS_A_PERSON = re.compile(r"[ \t]+an?[ \t]+(?:[\w\-]+[ \t]+){0,3}?(?:person|man|woman|guy|girl|boy|lady|gentleman)\b")
 _VOCATIVE = re.compile(r"([^\W\d_][^\W\d_'\-]{1,30}), (\w+)")
@@ -153,6 +163,16 @@ class VerbContexts:
             m = _NEXT.match(text, j + 4)
             if m is not None:
                 self._seed(text, low, *m.span(1), 0.7, add)
+        elif w in _NAMED and low[max(0, i - 5):i].split()[-1:] in _WAS:  # "her uncle was called Mark McConnan"
+            m = _NEXT.match(text, j)  # (a known first name only: "the function is called Parse")
+            if m is not None and low[m.start(1):m.end(1)] in self.first:
+                self._seed(text, low, *m.span(1), 0.7, add, pair=True)
+        if w in _WORKS and i >= 6:  # "the Terada novel"
+            s, e = self._word_before(low, i)
+            if e and low[e:e + 2] != "'s" and low.endswith("the ", 0, s) and low[s:e] not in self.not_names \
+                    and self._person_word(text, s, e):
+                gs, ge, _n, _st = self._grow(text, low, s, e, "T")
+                add(gs, ge, 0.65)
         if w in _GIVE:  # "had given Szymek his address"
             m = _NEXT.match(text, j)
             if m is not None:
@@ -185,9 +205,11 @@ class VerbContexts:
                 if verb in _PLURAL and self._person_word(text, *m.span(1)) and self._person_word(text, *m.span(2)):
                     self._seed(text, low, *m.span(1), 0.65, add)
                     self._seed(text, low, *m.span(2), 0.65, add)
-            elif (verb not in _PLURAL or verb == "had") and low[m.start(1):m.end(1)] not in self.not_names:
-                if pronoun or (noun and verb in ("is", "was") and _IS_A_PERSON.match(text, m.end()) is not None):
-                    self._seed(text, low, *m.span(1), 0.65, add)
+            elif verb not in _PLURAL or verb == "had":
+                if noun and verb in ("is", "was") and _IS_A_PERSON.match(text, m.end()) is not None:
+                    self._seed(text, low, *m.span(1), 0.65, add)  # ("Virginia is a kind woman": said outright)
+                elif pronoun and low[m.start(1):m.end(1)] not in self.not_names:
+                    self._seed(text, low, *m.span(1), 0.65, add)  # (not "Haskell is a language ... he")
 
     def _coordinated(self, text: str, low: str, found: dict[tuple[int, int], float]) -> None:
         """"Lanoie and Nash", "Wirtz and White": the other side of "and" next to a found name is a person too."""
