@@ -384,7 +384,7 @@ def find_shaped(text: str, low: str, emit, units: bool, found: list, shape: byte
 _SHAPE_SEEDS = (b"0 A", b"0A A", b"0a A", b"0 ul.", b"0 al.", b"0 pl.", b"0 os.", b"0 u.")
 # Every seed in one scan of the map, for the literal "0" that opens them all (eight finds were eight scans).
 # No seed holds a second "0", so a match never hides the start of another: finditer sees every seed.
-SHAPE_SEED = re.compile(b"0(?:" + b"|".join(re.escape(s[1:]) for s in _SHAPE_SEEDS) + b")")
+_SHAPE_SEED = re.compile(b"0(?:" + b"|".join(re.escape(s[1:]) for s in _SHAPE_SEEDS) + b")")
 _DIGITS_RUN = re.compile(r"\d{1,6}(?=[A-Za-z]?[ \t]+(?:[^\W\d_a-z]|[a-z]{1,2}\.|C/))")
 
 
@@ -395,7 +395,7 @@ def _number_starts(text: str, shape: bytes | None) -> list[int]:
     if shape is None:
         return [m.start() for m in _DIGITS_RUN.finditer(text)]
     # the end of each seed's digits (a letter suffix follows the digits in "0A A"), ascending and distinct
-    ends = [m.start() + 1 for m in SHAPE_SEED.finditer(shape)]
+    ends = [m.start() + 1 for m in _SHAPE_SEED.finditer(shape)]
     if not ends:
         return ends
     starts = []
