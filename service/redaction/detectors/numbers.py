@@ -138,11 +138,13 @@ class DigitRunRecognizer(Recognizer):
     def _split(self, text: str, raw: str, s: int, ctx: ScanContext, out: list[Candidate],
                cues: PhoneCues | None = None, tabular: bool = False) -> None:
         """Greedy segmentation of a run that did not classify whole (see the module docstring)."""
-        groups = [g.span() for g in _GROUP.finditer(raw)]
-        count = len(groups)
+        found_groups = list(_GROUP.finditer(raw))
+        count = len(found_groups)
         if count < 2:
             return
-        sizes = [b - a for a, b in groups]
+        groups = [g.span() for g in found_groups]
+        texts = [g.group() for g in found_groups]
+        sizes = [len(t) for t in texts]
         if max(sizes) == 1:
             return  # digits one by one: a spaced-out value is read whole (uniform) or not at all
         total = sum(sizes)
@@ -178,22 +180,27 @@ class DigitRunRecognizer(Recognizer):
         # boundary[k]: the separator after group k is a plausible value boundary
         boundary = [k == count - 1 or seps[k] == "\n" or (k > 0 and seps[k] != seps[k - 1])
                     or (k + 1 < count - 1 and seps[k] != seps[k + 1]) for k in range(count)]
-        i = 0
-        if Before(ctx, s).negative():
-            # numbers after "order", "ISBN", "ms": none of them personal, up to the end of that line (the
-            # next line is a field of its own: "PO 4414\n(96) 829-325 office")
-            i = next((k + 1 for k in range(count - 1) if seps[k] == "\n"), count)
+        # numbers after "order", "ISBN", "ms": none of them personal, up to the end of that line (the next
+        # line is a field of its own: "PO 4414\n(96) 829-325 office"). In a run of one line the words are
+        # read only when a part is first classified (before that no part is anything either way)
+        first_line = next((k + 1 for k in range(count - 1) if seps[k] == "\n"), count)
+        negative = Before(ctx, s).negative() if first_line < count else None
+        i = first_line if negative else 0
         budget = 8 + sum(k > 1 for k in sizes)  # single digits ("1 2-3.4 5") earn no extra tries
         claimed = -1  # the last group of the last value found
         while i < count and budget > 0:
             if dead[i]:
                 i += 1
                 continue
+            if negative is None and self._four_dotted(seps, i):
+                negative = Before(ctx, s).negative()
+                if negative:
+                    break
             j = self._ipv4_at(raw, groups, seps, i, ctx, s, out)
             if j is not None:
                 i = j + 1
                 continue
-            ends = []  # (last group, digits)
+            ends = []
             digits = 0
             for j in range(i, min(count, i + 19)):
                 if dead[j]:
@@ -202,15 +209,15 @@ class DigitRunRecognizer(Recognizer):
                 if digits > 19:
                     break
                 if digits >= 7:
-                    ends.append((j, digits))
+                    ends.append(j)
                 if barrier[j]:
                     break
             # the ends at a boundary first, then the others, each longest first (at most four in all)
             ends.reverse()
-            ends = ([e for e in ends if boundary[e[0]]] + [e for e in ends if not boundary[e[0]]])[:_MAX_ENDS]
+            ends = ([j for j in ends if boundary[j]] + [j for j in ends if not boundary[j]])[:_MAX_ENDS]
             found = False
             before = None
-            for j, digits in ends:
+            for j in ends:
                 if budget <= 0:
                     break
                 budget -= 1
@@ -227,8 +234,12 @@ class DigitRunRecognizer(Recognizer):
                 # a part that is a whole line of the run ("Brazil 27943\n0688 698 05 65 office") is judged
                 # like a run of its own; any other part must first have a layout a segment can have
                 whole_line = (i == 0 or seps[i - 1] == "\n") and (j == count - 1 or seps[j] == "\n")
-                if not whole_line and not segment_may_hit(part, raw[groups[i][0]], digits, sizes[i:j + 1]):
+                if not whole_line and not segment_may_hit(part, "".join(texts[i:j + 1]), sizes[i:j + 1]):
                     continue  # (what classify answers first for such a part)
+                if negative is None:
+                    negative = Before(ctx, s).negative()
+                    if negative:
+                        return
                 if before is None or before[0] != a:
                     before = (a, Before(ctx, s + a, cues))  # (read on first use, shared by this start's ends)
                 hit = classify(part, ctx, s + a, s + b, segment=not whole_line, before=before[1], cues=cues)
@@ -253,12 +264,17 @@ class DigitRunRecognizer(Recognizer):
         return j + 1 < len(groups) and groups[j + 1][1] - groups[j + 1][0] == 4 and seps[j] in (inner, " ")
 
     @staticmethod
+    def _four_dotted(seps: list, i: int) -> bool:
+        """Groups i..i+3 joined by single dots, and no more dotted groups either side."""
+        if i + 3 > len(seps) or seps[i] != "." or seps[i + 1] != "." or seps[i + 2] != ".":
+            return False
+        return not ((i and seps[i - 1] == ".") or (i + 3 < len(seps) and seps[i + 3] == "."))
+
+    @staticmethod
     def _ipv4_at(raw: str, groups: list, seps: list, i: int, ctx: ScanContext, s: int,
                  out: list[Candidate]) -> int | None:
         """An IPv4 address of groups i..i+3 joined by single dots (and not part of a longer dotted run)."""
-        if i + 3 >= len(groups) or seps[i] != "." or seps[i + 1] != "." or seps[i + 2] != ".":
-            return None
-        if (i and seps[i - 1] == ".") or (i + 3 < len(seps) and seps[i + 3] == "."):
+        if not DigitRunRecognizer._four_dotted(seps, i):
             return None
         a, b = groups[i][0], groups[i + 3][1]
         if ipv4(raw[a:b], ctx, s + a) is None:

@@ -68,7 +68,8 @@ def ipv4(raw: str, ctx: ScanContext, start: int) -> float | None:
 def _is_versionish(raw: str) -> bool:
     """1.2.3.4 / 10.0.19045.2965: dot-only runs that start with a short group are versions, not phones
     (415.555.2671 keeps its 3-3-4 shape)."""
-    if "." not in raw or any(not c.isdigit() and c != "." for c in raw):
+    undotted = raw.replace(".", "")
+    if "." not in raw or (undotted and not undotted.isdigit()):  # (only digits and dots)
         return False
     groups = raw.split(".")
     return 3 <= len(groups) <= 5 and (len(groups[0]) <= 2 or min(len(g) for g in groups) == 1)
@@ -108,7 +109,7 @@ def glued_ext(text: str, end: int) -> bool:
 
 def _after_currency(text: str, start: int) -> bool:
     """'$ 1 299 000', '€1 250 000': an amount, not a number anyone dials."""
-    return any(c in _CURRENCY for c in text[max(0, start - 2):start])
+    return not _CURRENCY.isdisjoint(text[max(0, start - 2):start])
 
 
 def _currency_after(low: str, end: int) -> bool:
@@ -151,19 +152,20 @@ def _card(digits: str, n: int, g: list[int], ctx: ScanContext, start: int, segme
     return cue
 
 
-def segment_may_hit(part: str, first_digit: str, n: int, g: list[int]) -> bool:
-    """The layouts a part cut from a longer run (classify's `segment`: `n` digits in groups `g`, the first
-    of them `first_digit`) must have to be anything, read off its groups: a card layout of 12 digits or
-    more, an SSN of one block or 3-2-4, or a phone written with '+' or '(', a leading 0 (trunk or
-    international) or the NANP layout. Each is a test classify makes of a segment anyway; here they come
-    first (and _split asks before it calls classify), since most parts of a long run are none of them."""
-    if n >= 12 and _card_layout(g):
+def segment_may_hit(part: str, digits: str, g: list[int]) -> bool:
+    """The layouts a part cut from a longer run (classify's `segment`: `digits` in groups of sizes `g`)
+    must have to be anything, read off its groups: a card layout of 12 digits or more that passes Luhn,
+    an SSN of one block or 3-2-4, or a phone written with '+' or '(', a leading 0 (trunk or international)
+    or the NANP layout. Each is a test classify makes of a segment anyway; here they come first (and
+    _split asks before it calls classify), since most parts of a long run are none of them."""
+    n = len(digits)
+    if n >= 12 and _card_layout(g) and luhn_ok(digits):
         return True
     if n == 9 and (len(g) == 1 or g == [3, 2, 4]):
         return True
     if n > 15 and not (n <= 17 and "(0)" in part):
         return False
-    return part[0] in "+(" or first_digit == "0" or (
+    return part[0] in "+(" or digits[0] == "0" or (
         n in (10, 11) and (g in ([3, 3, 4], [1, 3, 3, 4]) or (len(g) > 3 and max(g) <= 2)))
 
 
@@ -178,7 +180,7 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     if n < 7 or n > 19:
         return short_phone(raw, digits, ctx, start, before) if n == 6 and not segment else None
     g = [len(p) for p in parts]
-    if segment and not segment_may_hit(raw, digits[0], n, g):
+    if segment and not segment_may_hit(raw, digits, g):
         return None
     if n >= 12 and _card(digits, n, g, ctx, start, segment):
         if not _DECIMAL.match(raw):
@@ -192,10 +194,8 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
             return 0.95, "US_SSN"
         if _SSN_SHAPE.match(raw) and not before.negative() and not before.generic_negative():
             return 0.85, "US_SSN"
-    if len(set(digits)) < 3:
-        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
-    if _DATE_RE.match(raw) or _DECIMAL.match(raw) or _YEARS.match(raw) or _PRICE.match(raw):
-        return None
+    # from here on a phone or nothing: every test below rules out, so the cheap ones come first (a date, a
+    # number that needs a phone context where none can be)
     # dotted like a version ("1.2.3.4"): a phone only when nine digits or more, in groups of two or
     # more, follow a phone cue ("mobile: 01.880.8487", a '•'-separated number in the folded view)
     dotted = _is_versionish(raw)
@@ -204,6 +204,14 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
     if end is None:
         end = start + len(raw)
+    if len(set(digits)) < 3:
+        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
+    if _DATE_RE.match(raw) or _DECIMAL.match(raw) or _YEARS.match(raw) or _PRICE.match(raw):
+        return None
+    near_cue = phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or sender_label(ctx, start, end)
+    needs_context = dotted or not intl and (not _plausible(digits, n) or _SSN_SHAPE.match(raw) is not None)
+    if needs_context and not near_cue and cues is not None and not cues.may_precede(start):
+        return None  # it needs a phone context and none can be read before it (the tests below, known in advance)
     spaced_out = len(g) > 3 and max(g) <= 2  # "4 1 5 5 5 5 2 6 7 1": deliberate obfuscation
     if len(g) > 1 and min(g) > 1 and all(part in _COUNTING for part in parts):
         return None  # "01 012 0123", "123-456-7890": counting, a placeholder
@@ -216,10 +224,6 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
         if date_shaped(raw, parts) or amount_shaped(raw, parts) or _after_currency(ctx.text, start) or \
                 _currency_after(ctx.lower, end):
             return None  # a date written with blanks ("2025 03 14"), an amount ("4 500 000", "$ 1 299 000")
-    near_cue = phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or sender_label(ctx, start, end)
-    needs_context = dotted or not intl and (not _plausible(digits, n) or _SSN_SHAPE.match(raw) is not None)
-    if needs_context and not near_cue and cues is not None and not cues.may_precede(start):
-        return None  # it needs a phone context and none can be read before it (the tests below, known in advance)
     if before is None:
         before = Before(ctx, start, cues)
     if not intl and (before.negative() or _IBAN_HEAD.search(ctx.text[max(0, start - 12):start])):

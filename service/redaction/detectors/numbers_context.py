@@ -53,6 +53,9 @@ _PHONE_WORDS = frozenset(w for w in PHONE_CONTEXT if " " not in w) - _NEAR_ONLY
 _PHONE_PHRASES = tuple(w for w in PHONE_CONTEXT if " " in w) + ("wa.me/",)
 _SSN_WORDS = frozenset(w for w in SSN_CONTEXT if " " not in w and "#" not in w)
 _SSN_PHRASES = tuple(w for w in SSN_CONTEXT if " " in w or "#" in w)
+# (one search for "any of the phrases occurs": the same answer as a substring test of each)
+_PHONE_PHRASE_RE = re.compile("|".join(re.escape(p) for p in _PHONE_PHRASES))
+_SSN_PHRASE_RE = re.compile("|".join(re.escape(p) for p in _SSN_PHRASES))
 NEG_WORDS = frozenset(
     "order invoice inv ref reference tracking isbn issn ticket sku serial part model build version ver issue "
     "commit lot batch receipt transaction txn confirmation booking po item product case pid port epoch "
@@ -234,7 +237,7 @@ class Before:
     def phone(self) -> bool:
         if self._cues is not None and not self._cues.may_precede(self._start):
             return False
-        if not self.words.isdisjoint(_PHONE_WORDS) or any(p in self.text for p in _PHONE_PHRASES):
+        if not self.words.isdisjoint(_PHONE_WORDS) or _PHONE_PHRASE_RE.search(self.text) is not None:
             return True
         if not self.words.isdisjoint(_CLOSE_ONLY):
             close = " ".join(self.text.split()[-5:])
@@ -272,14 +275,14 @@ class Before:
         return last[-1] in _LOOSE_NEG or last[-1] in NEG_WORDS
 
     def ssn(self) -> bool:
-        return not self.words.isdisjoint(_SSN_WORDS) or any(p in self.text for p in _SSN_PHRASES)
+        return not self.words.isdisjoint(_SSN_WORDS) or _SSN_PHRASE_RE.search(self.text) is not None
 
     def negative(self, last_only: bool = False) -> bool:
         """A negative word among the last two words before the value (or the last one only)."""
         if last_only:
             return bool(self.last) and (self.last[-1] in NEG_WORDS or self.last[-1] in ("number", "no", "nr")
                                         and len(self.last) > 1 and self.last[-2] in NEG_WORDS)
-        return any(w in NEG_WORDS for w in self.last)
+        return not NEG_WORDS.isdisjoint(self.last)
 
     def generic_negative(self) -> bool:
         t = self.text.rstrip(" \t:=")

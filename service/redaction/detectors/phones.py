@@ -28,6 +28,7 @@ _COMPILED: dict[str, re.Pattern[str]] = {}  # metadata patterns: a fixed, finite
 _RARE = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail")
 _TYPES = ("fixed_line", "mobile", *_RARE)
 _ANY_TYPE: dict[tuple[str, int, int], re.Pattern[str] | None] = {}  # (region, calling code, length): finite
+_NSN_PATTERNS: dict[tuple[str, int], tuple[re.Pattern[str], re.Pattern[str]] | None] = {}  # (region, length)
 
 
 def _matches(nsn: str, desc: object) -> bool:
@@ -119,8 +120,26 @@ def valid_number(num: phonenumbers.PhoneNumber) -> bool:
     return valid_for_region(num, region_for(num))
 
 
+def _nsn_patterns(region: str, length: int) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """The general pattern and `_any_type` of `region` for national numbers of `length` digits, or None
+    where no number of that length is valid (what `_has_type` asks, looked up once per region and length)."""
+    key = (region, length)
+    if key in _NSN_PATTERNS:
+        return _NSN_PATTERNS[key]
+    metadata = PhoneMetadata.metadata_for_region(region)
+    got = None
+    if metadata is not None and metadata.general_desc is not None:
+        general = metadata.general_desc
+        lengths = general.possible_length
+        any_type = _any_type(metadata, length)
+        if (len(lengths) == 0 or length in lengths) and general.national_number_pattern and any_type is not None:
+            got = (_compiled(general.national_number_pattern), any_type)
+    _NSN_PATTERNS[key] = got
+    return got
+
+
 def valid_nsn(nsn: str, region: str) -> bool:
     """`valid_for_region` of a number of `region`'s own calling code whose national significant number
     (leading zeros included) is the string `nsn`, without building the number."""
-    metadata = PhoneMetadata.metadata_for_region(region)
-    return metadata is not None and _has_type(nsn, metadata)
+    patterns = _nsn_patterns(region, len(nsn))
+    return patterns is not None and patterns[0].fullmatch(nsn) is not None and patterns[1].fullmatch(nsn) is not None
