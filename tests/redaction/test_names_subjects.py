@@ -104,3 +104,25 @@ def test_speakers_and_address_heads(engine, text, names):
 ])
 def test_things_that_are_no_people(engine, text):
     assert persons(engine, text) == []
+
+
+@pytest.mark.parametrize("text, name, count", [
+    # a name in a script of its own is found again where no cue stands ("--" signature under a From: line)
+    ("From: 司马秋云 <qy@example.cn>\nSubject: Re: the quote\n\nAgreed.\n\n--\n司马秋云\n", "司马秋云", 2),
+    # time-stamped speakers: an apostrophe inside the name, a first name written in lower case
+    ("[09:01] Ama'ebi: Is it shipped?\n[09:02] Doria: Yes, today.\n[09:03] Ama'ebi: Thanks", "Ama'ebi", 2),
+    ("[09:01] diego: Is it shipped?\n[09:02] Doria: Yes, today.\n[09:03] diego: Thanks", "diego", 2),
+    # a capitalised surname in a surname field, though it is also a word
+    ('{"first_name": "Ilona", "last_name": "Sales"}', "Sales", 1),
+])
+def test_names_found_in_every_place(engine, text, name, count):
+    assert persons(engine, text).count(name) == count
+
+
+@pytest.mark.parametrize("text", [
+    "[08:00] error: disk full\n[08:01] retry: again\n[08:02] error: disk full",
+    "[08:00] warning: disk full\n[08:01] mark: again\n[08:02] warning: disk full",
+    '{"name": "Sales", "region": "EMEA"}',
+])
+def test_labels_and_values_that_are_no_people(engine, text):
+    assert persons(engine, text) == []

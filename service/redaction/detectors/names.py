@@ -206,17 +206,33 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
     def _propagate(self, text: str, low: str, found: dict[tuple[int, int], float]) -> None:
         """Mark other mentions of an accepted name's uncommon words ("Okonkwo" later in the text)."""
         toks = set()
+        wide = set()  # names in a script of their own ("--\n燕镞钰" signs a mail whose From: line named her)
         for (s, e), score in found.items():
             if score >= 0.5:
-                for t in _WORDS.findall(low[s:e]):
+                span = low[s:e]
+                if not span.isascii():
+                    if len(span) >= 2 and _WORDS.search(span) is None:
+                        wide.add(span)
+                    if not any("a" <= c <= "z" for c in span):
+                        continue
+                for t in _WORDS.findall(span):
                     if len(t) > 2 and t not in self.common and t not in TITLES:
                         toks.add(t)
-        if not toks:
+        if not toks and not wide:
             return
         spans = sorted(found)
         starts = [a for a, _ in spans]
         ends = [b for _, b in spans]
-        for i, j, _t in list(self._occurrences(low, toks)):
+        hits = list(self._occurrences(low, toks)) if toks else []
+        for w in wide:
+            bounded = not _uncased_word(w)  # (CJK and kana write no blanks: any occurrence is the name)
+            i = low.find(w)
+            while i >= 0:
+                j = i + len(w)
+                if not bounded or ((i == 0 or not low[i - 1].isalnum()) and (j == len(low) or not low[j].isalnum())):
+                    hits.append((i, j, w))
+                i = low.find(w, j)
+        for i, j, _t in hits:
             k = bisect_right(starts, i) - 1
             if k >= 0 and i < ends[k]:
                 continue  # already inside a finding
@@ -350,6 +366,12 @@ def _inner_capital(text: str, i: int, j: int) -> bool:
         if text[k].isupper():
             return text[i:k].lower() not in _NAME_PREFIXES and not text[i:j].isupper()
     return False
+
+
+def _uncased_word(w: str) -> bool:
+    """Written in Han, kana or Hangul (scripts that separate no words with blanks)."""
+    c = w[0]
+    return "\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7a3"
 
 
 def _sentence_start(low: str, s: int) -> bool:

@@ -149,9 +149,11 @@ class FieldContexts:
         if not 1 <= len(toks) <= (5 if strict else 4) or any(_LATIN_TOKEN.fullmatch(t) is None for t in toks):
             return None
         if (all(t.strip(".") in self.not_names for t in toks) and not (strict and name_shaped(value))) or any(
-                t in STOPWORDS and len(t) > 1 and (n == 0 or not seg[lv.index(t)].isupper())
+                t in STOPWORDS and len(t) > 1 and (n == 0 or not seg[lv.index(t)].isupper()) and not (
+                    strict and seg[lv.index(t)].isupper() and (t in self.first or t in self.last))
                 for n, t in enumerate(toks)):
-            return None  # "Build and Test", "N/A"; a capitalised "An" inside "Nguyen Van An" is a name
+            return None  # "Build and Test", "N/A"; a capitalised "An" inside "Nguyen Van An" is a name, and so
+            # is a capitalised surname in a surname's field ('"last_name": "Sales"')
         named = [t.strip(".") in self.first or t.strip(".") in self.last for t in toks]
         if strict:
             # a first or last name field holds a name whatever it means as a word ("Mai", "Bouquet"), but

@@ -21,7 +21,7 @@ from service.redaction.detectors.name_lists import STOPWORDS
 
 _SPEAKER = re.compile(
     r"[ \t]*(?P<ts>\[\d{1,2}:\d{2}(?::\d{2})?\][ \t]*)?"
-    r"(?P<label>[^\W\d_][^\W\d_'.\- ]{0,20}(?: [^\W\d_][^\W\d_'.\-]{0,20}){0,2})"
+    r"(?P<label>[^\W\d_](?:[^\W\d_'.\- ]|'(?=[^\W\d_])){0,20}(?: [^\W\d_](?:[^\W\d_'.\-]|'(?=[^\W\d_])){0,20}){0,2})"
     r"(?:[ \t]*\((?P<paren>(?:[^()\n]|\([^()\n]{0,8}\)){1,30})\))?[ \t]*:[ \t]")
 # a line that opens with a label, a colon and a quotation mark quotes what someone said: 'Ilse:"Who are you?"'
 _QUOTED_SPEAKER = re.compile(
@@ -93,9 +93,10 @@ class MessageContexts:
             if not (ts or (dialogue and counts[lab] >= 2) or named):
                 continue
             toks = text[s:e].split()
-            if any(not name_shaped(t) for t in toks):
-                continue
             words = lab.split()
+            if any(not name_shaped(t) for t in toks) and not (
+                    ts and dialogue and all(w in self.strong for w in words)):
+                continue  # (a time-stamped speaker who writes a first name in lower case: "[10:21] marco:")
             # a phone number, or a time stamp among speakers with known names, lets a known name that is also
             # a word speak ("Angel", "See"); a log's "[08:02] Retry:" has no such neighbour
             word_ok = ts == "tel" or (ts == "ts" and known)
