@@ -186,7 +186,7 @@ class DigitRunRecognizer(Recognizer):
         first_line = next((k + 1 for k in range(count - 1) if seps[k] == "\n"), count)
         negative = Before(ctx, s).negative() if first_line < count else None
         i = first_line if negative else 0
-        budget = 8 + sum(k > 1 for k in sizes)  # single digits ("1 2-3.4 5") earn no extra tries
+        budget = 8 + count - sizes.count(1)  # single digits ("1 2-3.4 5") earn no extra tries
         claimed = -1  # the last group of the last value found
         while i < count and budget > 0:
             if dead[i]:
@@ -200,7 +200,7 @@ class DigitRunRecognizer(Recognizer):
             if j is not None:
                 i = j + 1
                 continue
-            ends = []
+            ends = []  # (last group, digits)
             digits = 0
             for j in range(i, min(count, i + 19)):
                 if dead[j]:
@@ -209,15 +209,15 @@ class DigitRunRecognizer(Recognizer):
                 if digits > 19:
                     break
                 if digits >= 7:
-                    ends.append(j)
+                    ends.append((j, digits))
                 if barrier[j]:
                     break
             # the ends at a boundary first, then the others, each longest first (at most four in all)
             ends.reverse()
-            ends = ([j for j in ends if boundary[j]] + [j for j in ends if not boundary[j]])[:_MAX_ENDS]
+            ends = ([e for e in ends if boundary[e[0]]] + [e for e in ends if not boundary[e[0]]])[:_MAX_ENDS]
             found = False
             before = None
-            for j in ends:
+            for j, digits in ends:
                 if budget <= 0:
                     break
                 budget -= 1
@@ -234,7 +234,7 @@ class DigitRunRecognizer(Recognizer):
                 # a part that is a whole line of the run ("Brazil 27943\n0688 698 05 65 office") is judged
                 # like a run of its own; any other part must first have a layout a segment can have
                 whole_line = (i == 0 or seps[i - 1] == "\n") and (j == count - 1 or seps[j] == "\n")
-                if not whole_line and not segment_may_hit(part, "".join(texts[i:j + 1]), sizes[i:j + 1]):
+                if not whole_line and not segment_may_hit(part, texts[i:j + 1], sizes[i:j + 1], digits):
                     continue  # (what classify answers first for such a part)
                 if negative is None:
                     negative = Before(ctx, s).negative()

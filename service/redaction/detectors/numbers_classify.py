@@ -152,20 +152,19 @@ def _card(digits: str, n: int, g: list[int], ctx: ScanContext, start: int, segme
     return cue
 
 
-def segment_may_hit(part: str, digits: str, g: list[int]) -> bool:
-    """The layouts a part cut from a longer run (classify's `segment`: `digits` in groups of sizes `g`)
+def segment_may_hit(part: str, groups: list[str], g: list[int], n: int) -> bool:
+    """The layouts a part cut from a longer run (classify's `segment`: `n` digits in `groups`, of sizes `g`)
     must have to be anything, read off its groups: a card layout of 12 digits or more that passes Luhn,
     an SSN of one block or 3-2-4, or a phone written with '+' or '(', a leading 0 (trunk or international)
     or the NANP layout. Each is a test classify makes of a segment anyway; here they come first (and
     _split asks before it calls classify), since most parts of a long run are none of them."""
-    n = len(digits)
-    if n >= 12 and _card_layout(g) and luhn_ok(digits):
+    if n >= 12 and _card_layout(g) and luhn_ok("".join(groups)):
         return True
     if n == 9 and (len(g) == 1 or g == [3, 2, 4]):
         return True
     if n > 15 and not (n <= 17 and "(0)" in part):
         return False
-    return part[0] in "+(" or digits[0] == "0" or (
+    return part[0] in "+(" or groups[0][0] == "0" or (
         n in (10, 11) and (g in ([3, 3, 4], [1, 3, 3, 4]) or (len(g) > 3 and max(g) <= 2)))
 
 
@@ -180,7 +179,7 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     if n < 7 or n > 19:
         return short_phone(raw, digits, ctx, start, before) if n == 6 and not segment else None
     g = [len(p) for p in parts]
-    if segment and not segment_may_hit(raw, digits, g):
+    if segment and not segment_may_hit(raw, parts, g, n):
         return None
     if n >= 12 and _card(digits, n, g, ctx, start, segment):
         if not _DECIMAL.match(raw):
