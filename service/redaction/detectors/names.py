@@ -27,7 +27,7 @@ from bisect import bisect_right
 
 from service.redaction.detectors.base import Candidate, Recognizer, ScanContext
 from service.redaction.detectors.name_lists import PARTICLES, STOPWORDS, TITLES, _read_words, load_names
-from service.redaction.detectors.names_blocks import BlockContexts
+from service.redaction.detectors.names_blocks import STREET_LINE, BlockContexts
 from service.redaction.detectors.names_context import (  # noqa: F401 - the tables are re-exported for tests
     _CTX_KIND, _CTX_TRIGGERS, _CTX_WORDS_BEFORE, _PHRASE_WORDS, _STOP_AFTER, _TITLE_RUN, _TITLE_RUN_SHAPE,
     PhraseContexts, _prev_token)
@@ -40,7 +40,6 @@ from service.redaction.detectors.names_filters import (NOT_NAME_SUFFIX, drop_non
                                                        merge_last_first)
 
 _WORDS = re.compile(r"[a-z]+")
-_DIGIT = re.compile(r"\d")
 _RIGHT = re.compile(r"(?:'s)?(?P<sep>[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
 # Title-case words inside a name that are stop words elsewhere ("Nguyen Van An", "Tran Le Do")
 _NAME_STOPS = frozenset("an le do ho vu ly".split())
@@ -259,7 +258,7 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
         n_colons = text.count(": ")
         colons = n_colons >= 3 or (n_colons and ("] " in text or "): " in text))
         vcard = "vcard" in words
-        block = "\n" in text and _DIGIT.search(text) is not None  # (an address block's street line)
+        block = "\n" in text and STREET_LINE.search(text) is not None  # a street line under a block's head
         quoted = (':"' in text or ': "' in text or ":\u201c" in text or ": \u201c" in text) and "\n" in text
         verbs = gated & _VERB_TRIGGERS
         told = bool(verbs) or " is from " in low or vocative(text) is not None

@@ -11,8 +11,8 @@ that no list knows as a name ("Customer Service" is no person), and one of them 
 counts alone, or a first name in front ("Head Office": "Head" is only a surname); a word that names
 something else first (`not_names`: "Ferrari", "Morgan") counts only beside one that does not.
 
-Speed: runs only on texts with a line break and a digit; every line is looked at once, with a bounded
-look-ahead of four lines per block start: linear in the text.
+Speed: runs only on texts with a street line after a line break (STREET_LINE, one scan for a literal);
+every line is looked at once, with a bounded look-ahead of four lines per block start: linear in the text.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from service.redaction.detectors.names_filters import NOT_NAME_SUFFIX
 
 _JUNK = re.compile(r"[^\w\n]*")  # quoting and decoration before a line's first word ("}} ", "> ", "??? ")
 _STREET = re.compile(r"\d{1,6}[a-zA-Z]?[ ,]")  # a house number opens the street line
-_TOKEN = re.compile(r"[^\W\d_][^\W\d_'\-]*")
+_PIECES = re.compile(r"['\-]")
+_NOT_NAME_CHAR = re.compile(r"[^\w \t'\-]|[\d_]")  # a name line holds letters, blanks, "'" and "-" only
+# a street line below some other line: the pass finds nothing in a text without one (its gate)
+STREET_LINE = re.compile(r"\n[^\w\n]*" + _STREET.pattern)
 _HEAD_LINES = 4  # lines of a block before its street line: name, firm, department, name again
 
 
@@ -66,15 +69,17 @@ class BlockContexts:
                 head.append((s2, e2))
 
     def _name_line(self, text: str, low: str, s: int, e: int) -> bool:
-        toks = text[s:e].split()
+        line = text[s:e]
+        if _NOT_NAME_CHAR.search(line) is not None:
+            return False  # digits, "&", ".", ",": an address, a firm, a ticker
+        toks = line.split()
         if not 2 <= len(toks) <= 4:
             return False
         plain = odd = good = 0
         for t in toks:
-            if _TOKEN.fullmatch(t) is None or not t[0].isupper() or (len(t) > 1 and t.isupper()):
-                return False
-            if any(c.isupper() for c in t[1:]):
-                return False  # "LifeStyle", "MysticWeb": a brand
+            rest = t[1:]
+            if not t[0].isupper() or (rest != rest.lower() and any(p[1:] != p[1:].lower() for p in _PIECES.split(t))):
+                return False  # lower case, "LifeStyle", "MysticWeb", "NIAGARA": no name written so ("O'Brien-Díaz" is)
             w = t.lower()
             if w in STOPWORDS or w in TITLES or w in NOT_NAME_SUFFIX:
                 return False

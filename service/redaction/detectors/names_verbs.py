@@ -42,7 +42,8 @@ _NAMED = frozenset("named called".split())  # "she named him Brisco", "they call
 _WAS = [[w] for w in "is was were be been".split()]  # "he was called Mark McConnan" (not "a tool called Rake")
 _VOCATIVE_NEXT = frozenset("can could would will please do did are is have thanks thank i we you".split())
 _WORKS = frozenset("novel novels biography memoir memoirs".split())  # "the Terada novel": its author
-TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED | _GIVE | _NAMED | _WORKS  # ("is from" and the address at the start are tested apart)
+# ("is from" and the address at the start are tested apart)
+TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED | _GIVE | _NAMED | _WORKS
 # A sentence's subject is a person when the text speaks of a person ("Czcibor is very reliable. You can always
 # depend on him."), when the sentence says so ("Ilmari is a quiet man") or when two of them do something
 # together ("Hauserová and Villa were engineers"). The pass runs only on texts holding one of these words.
