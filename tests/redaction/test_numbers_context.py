@@ -35,6 +35,12 @@ def phones(engine, text: str) -> list[str]:
     ("Phone no. 384 2291", "384 2291"),
     ("Tel #: 384 2291", "384 2291"),
     ("just call me at 3842291 later", "3842291"),
+    # six digits right after a verb asking for a call, or after messages/texts sent to them
+    ("Or just ring 47 18 92 tonight", "47 18 92"),
+    ("You may dial 63 05 71 from the lobby", "63 05 71"),
+    ("She keeps getting texts to 58 22 13 from a bot", "58 22 13"),
+    # a trunk 0 and twelve digits after a cue (an area code in brackets, the rest in one block)
+    ('{"tel": "(0958) 310274466", "city": "Graz"}', "(0958) 310274466"),
 ])
 def test_phone_shaped_numbers_after_a_cue(engine, text: str, value: str) -> None:
     assert phones(engine, text) == [value]
@@ -129,6 +135,7 @@ def test_a_negative_word_ends_at_its_line(engine) -> None:
     "please call me on 12 05 87 or after",
     "Phone: 10.30.45 was the time of the call",
     "call me at 14/06/92",
+    "dial 14.06.92 into the log",
 ])
 def test_look_alikes_in_phone_contexts_stay(engine, text: str) -> None:
     assert phones(engine, text) == []

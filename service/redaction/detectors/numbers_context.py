@@ -37,7 +37,9 @@ _CLOSE_ONLY = frozenset("answering message messages messaged texted texting text
 _LABELS = frozenset("phone telephone tel tél telf mobile mob cell cellphone fax whatsapp handy telefon telefono "
                     "teléfono téléphone telefone rufnummer mobil celular gsm landline hotline".split())
 _LABEL_TAIL = frozenset("at on to is number no nr".split())
-_CALLS = frozenset("call ring reach dial text answering phone number calling".split())
+_CALLS = frozenset("call ring reach dial text answering phone number calling message messages texts sms".split())
+# a verb that asks for a call, right before the number, is a label too ("you can call 84 17 85")
+_CALL_VERBS = frozenset("call ring dial".split())
 # the last word before a number that a phone reading of its layout alone must not follow: an amount,
 # a code, an account, an id ("phone no" stays a phone)
 _LOOSE_NEG = frozenset("account acct code pin otp zip postcode postal amount price cost balance iban routing sort "
@@ -247,12 +249,13 @@ class Before:
         return bool(self.last) and self.last[-1] in _NEAR_ONLY and self.text.rstrip(" \t:=.#")[-1:].isalpha()
 
     def label(self) -> bool:
-        """A phone label right before the value ("Phone:", "mobile -"), or a phrase asking for one ending
-        there ("call me at", "not answering at", "my number is")."""
+        """A phone label right before the value ("Phone:", "mobile -"), a verb asking for a call ("call",
+        "ring", "dial"), or a phrase asking for one ending there ("call me at", "not answering at", "my
+        number is", "messages to")."""
         last = self.last
         if not last or not self.text.rstrip(" \t:=.#-")[-1:].isalpha():
             return False
-        if last[-1] in _LABELS:
+        if last[-1] in _LABELS or last[-1] in _CALL_VERBS:
             return True
         if last[-1] not in _LABEL_TAIL:
             return False

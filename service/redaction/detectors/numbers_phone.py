@@ -347,8 +347,9 @@ def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool, lenient
         if nanp_shaped(digits):
             if _nanp_valid(digits) and (has_context or spaced_out or len(g) == 1 or g in ([3, 3, 4], [1, 3, 3, 4])):
                 return True
-        if lenient and digits[0] == "0" and digits[1] != "0" and 9 <= n <= 12:
-            return True  # a trunk-0 national number, of any region (the built-in list is not the world)
+        if lenient and digits[0] == "0" and digits[1] != "0" and 9 <= n <= 13:
+            return True  # a trunk-0 national number, of any region (the built-in list is not the world;
+            # "(0847) 101480025": a trunk 0 and twelve digits, as Austria and Germany have them)
         regions = (_NATIONAL0_REGIONS if digits[0] == "0" else ()) + (_CONTEXT_REGIONS if has_context else ())
         for region in regions:
             if not _length_fits(digits, region):
