@@ -126,12 +126,16 @@ def lean_handler(route: APIRoute) -> Callable[[Request], Awaitable[Response]] | 
     body_field = dependant.body_params[0]
     if isinstance(body_field.field_info, params.Form) or not inspect.iscoroutinefunction(route.endpoint):
         return None
-    if get_type_hints(route.endpoint).get("return") is not Response:
+    try:
+        returns = get_type_hints(route.endpoint).get("return")
+    except Exception:  # noqa: BLE001 - annotations that do not resolve: leave the route to FastAPI
+        return None
+    if returns is not Response:
         return None
     strict = route.strict_content_type
     strict = strict.value if isinstance(strict, DefaultPlaceholder) else strict
     endpoint, guard, guard_name = route.endpoint, guard_dep.call, guard_dep.name
-    body_name, request_name = body_field.name, dependant.request_param_name
+    request_name = dependant.request_param_name
 
     async def handler(request: Request) -> Response:
         try:

@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi import Request
 from fastapi.routing import APIRoute, request_response
+from pydantic import BaseModel
+from starlette.responses import Response
 
-from service.routing import lean_handler
+from service.auth.guards import AdminPrincipal
+from service.routing import lean_handler, protected_router
 from tests.fixtures.principals import bearer, make_client, make_key
 
 LEAN = {"/v1/redact": {"text": "Call Maria Garcia on +1 415 555 0132 or maria.garcia@example.com."},
@@ -27,6 +31,38 @@ def test_the_lean_handler_serves_exactly_the_data_plane_routes(app_sqlite) -> No
     lean = {path for path, route in _routes(app_sqlite.app).items() if lean_handler(route) is not None}
     assert lean == set(LEAN)
     # (decrypt returns a model, not a Response; the control plane takes sessions and other dependencies)
+
+
+class Body(BaseModel):
+    text: str
+
+
+def test_routes_of_other_shapes_keep_fastapis_handler() -> None:
+    router = protected_router()
+
+    @router.post("/lean")
+    async def lean(body: Body, request: Request, principal: AdminPrincipal) -> Response:
+        return Response()
+
+    @router.post("/model-out")
+    async def model_out(body: Body, request: Request, principal: AdminPrincipal) -> Body:
+        return body
+
+    @router.post("/unresolvable")
+    async def unresolvable(body: Body, request: Request, principal: AdminPrincipal) -> NoSuchType:  # noqa: F821
+        return Response()
+
+    @router.post("/query/{item}")
+    async def with_path(item: str, body: Body, principal: AdminPrincipal) -> Response:
+        return Response()
+
+    @router.post("/sync")
+    def sync(body: Body, principal: AdminPrincipal) -> Response:
+        return Response()
+
+    shapes = {r.path: lean_handler(r) is not None for r in router.routes}
+    assert shapes == {"/lean": True, "/model-out": False, "/unresolvable": False, "/query/{item}": False,
+                      "/sync": False}
 
 
 def _cases(path: str, good: dict, key: str, other_key: str) -> list[tuple[str, dict[str, str], bytes]]:
