@@ -182,6 +182,23 @@ def _pass1_repl(m: re.Match[str]) -> str | None:
     return None if out == tok else out
 
 
+# A middle dot or a bullet between two digits separates digit groups ("415·555·0132", "60•658•46•44"):
+# it folds to "-", since a "." there reads as a decimal point or a version and hides the phone or card.
+# An IPv4 address written with them ("192·168·1·10") keeps its dots.
+_DIGIT_SEPARATORS = frozenset("\u00b7\u2022")
+_QUAD_AROUND = re.compile(r"(?<![0-9.\u00b7\u2022])\d{1,3}(?:[.\u00b7\u2022]\d{1,3}){3}(?![0-9.\u00b7\u2022])")
+
+
+def _between_digit_groups(text: str, i: int) -> bool:
+    """text[i] (a middle dot or bullet) stands between two ASCII digits, outside an IPv4 address."""
+    if not (0 < i < len(text) - 1 and "0" <= text[i - 1] <= "9" and "0" <= text[i + 1] <= "9"):
+        return False
+    t = i
+    while t > 0 and i - t < 16 and (text[t - 1] in "0123456789.\u00b7\u2022"):
+        t -= 1
+    return _QUAD_AROUND.match(text, t) is None
+
+
 _P1_SCAN = re.compile(r"[^\t\n\r\x20-\x24\x27-\x7e]+")
 _ESC_AT = re.compile(r"%[0-9A-Fa-f]{2}|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,30});?")
 
@@ -197,7 +214,9 @@ def _pass1(text: str) -> tuple[str, OffsetMap] | None:
         if "%" not in run and "&" not in run:
             # the common case, a run of non-ASCII or control characters: fold it whole
             r = cache.get(run) if len(run) == 1 else None
-            if r is None:
+            if run in _DIGIT_SEPARATORS and _between_digit_groups(text, rs):
+                r = "-"
+            elif r is None:
                 r = fold_run(run)
             if r != run:
                 edits.append((rs, re_, r))

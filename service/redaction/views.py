@@ -31,6 +31,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from service.redaction.offsets import OffsetMap, apply_edits
+from service.redaction.views_breaks import joiner
 from service.redaction.views_joined import joined_edits
 
 Edit = tuple[int, int, str]  # replace base[start:end] by the string
@@ -325,6 +326,16 @@ def _header_lines(base: str):
             yield m
 
 
+# A cell whose whole text is one element ("<b>83000</b>", "<td>Ann Lee</td>" pasted into a CSV row): the tags
+# go with the cell's delimiters, so the column header labels the value itself.
+_CELL_ELEMENT = re.compile(r"<([A-Za-z][A-Za-z0-9_.:-]{0,63})(?:\s[^<>]*)?>([^<>]*)</\1\s*>")
+
+
+def _untagged(base: str, a: int, b: int) -> tuple[int, int]:
+    m = _CELL_ELEMENT.fullmatch(base, a, b)
+    return (m.start(2), m.end(2)) if m is not None and m.end(2) > m.start(2) else (a, b)
+
+
 def table_view(base: str) -> View | None:
     if "\n" not in base or not ("," in base or "\t" in base or ";" in base or "|" in base):
         return None
@@ -346,20 +357,48 @@ def table_view(base: str) -> View | None:
             if _MD_RULE.match(base, j, e):
                 markdown = True
                 j = e + 1
-        rows = 0
+        rows = whole = 0
         row_edits: list[Edit] = []
         while j < len(base):
             e = base.find("\n", j)
             e = len(base) if e < 0 else e
             row = base[j:e]
-            if not row.strip() or row.count(delim) < len(header) - 1 - (2 if markdown else 0):
+            if not row.strip():
                 break
-            cells = _cells(row, j, delim)
+            brk = -1  # the line break inside one of the row's cells, if the row goes on on the next line
+            need = len(header) - 1 - (2 if markdown else 0)
+            if row.count(delim) < need:
+                # a row wrapped inside a cell: two lines that make one row of three cells or more, after a
+                # whole row or before one (prose wrapped under a line with commas makes none)
+                if markdown or e >= len(base) or len(header) < 3:
+                    break
+                e2 = base.find("\n", e + 1)
+                e2 = len(base) if e2 < 0 else e2
+                if row.count(delim) + base.count(delim, e + 1, e2) < need or not base[e + 1:e2].strip():
+                    break
+                e3 = base.find("\n", e2 + 1)
+                if not whole and base.count(delim, e2 + 1, len(base) if e3 < 0 else e3) < need:
+                    break
+                cells = _cells(base[j:e2], j, delim)
+                if len(cells) != len(header):
+                    break
+                brk, e = e, e2
+            else:
+                cells = _cells(row, j, delim)
+                whole += 1
             if len(cells) != len(header):
                 break
             prev = j
             for (a, b), label in zip(cells, header):
-                if b - a >= _MIN_CELL or (b - a == 2 and not base[a:b].isascii()):  # "茹奕": a name
+                if base[a] == "<" and base[b - 1] == ">":
+                    a, b = _untagged(base, a, b)
+                if a < brk < b:
+                    # "...,impleme|ntation2061@gmail.com,...": a cell wrapped in its middle reads whole
+                    row_edits.append((prev, a, "\n" + label + ": "))
+                    bs = brk - 1 if base[brk - 1] == "\r" else brk
+                    row_edits.append((bs, brk + 1, joiner(base, bs, brk + 1)))
+                    prev = b
+                elif b - a >= _MIN_CELL or (b - a == 2 and not base[a:b].isascii()):  # "茹奕": a name
                     row_edits.append((prev, a, "\n" + label + ": "))
                     prev = b
             row_edits.append((prev, e, "\n"))  # a row of short cells reads as one line break

@@ -73,3 +73,131 @@ def after_plus(text: str, a: int) -> bool:
 
 
 _QUAD = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+
+
+def joiner(text: str, a: int, b: int) -> str:
+    """What a line break text[a:b] inside one value reads as: nothing ("impleme|ntation", "Davide |Carda"
+    keeps its own blank), or a blank between two words of letters, the second capitalised ("Ann|Lee";
+    not inside a token such as "1puOTw...5bs|JZem...")."""
+    if not (0 < a and b < len(text) and text[a - 1].islower() and text[b].isupper()):
+        return ""
+    t = a - 1
+    while t > 0 and a - t < 40 and text[t - 1].isalpha():
+        t -= 1
+    if t > 0 and text[t - 1].isalnum():
+        return ""
+    r = b + 1
+    while r < len(text) and r - b < 40 and text[r].isalpha():
+        r += 1
+    return " " if text[b + 1:r].islower() and not (r < len(text) and text[r].isdigit()) else ""
+
+
+# -- a value wrapped inside a field ------------------------------------------------------------------
+# A record's structure says where a field ends, so a line break before that end is inside the value,
+# whatever the characters around it: a double-quoted string still open at the end of its line (a JSON or
+# CSV field; a raw line break cannot be part of a JSON string), an element's text that closes on the next
+# line ("<dob>14/02|/1989</dob>"), or a "key: value" line whose next line holds no key and is followed by
+# another key, a blank line or the end ("api_key: uC9f...|FLe", "[11:28] Ann: +86 |584-3953..."). The line
+# break goes (a quoted-printable "=" before it too), blanks beside it stay.
+
+_MAX_TAIL = 80  # a continuation line longer than this, or of more than five words, is text of its own
+_TAIL_BLANKS = 4
+_NOT_TAIL_START = frozenset("-*#[{}<|>")
+
+
+# a key ends in "=" (not "=="), in a ":" after a word of letters ("N:", "EMAIL:x@...") or in a ":" not
+# followed by a letter or digit ("ADR;TYPE=home:;;"); not the ":" of "10:45", "28:c4:fc" or "be9d:cb"
+_KEY_SEP = re.compile(r"(?<!\w)[^\W\d_]+:|:(?![^\W_])|(?<![=!<>])=(?!=)")
+
+
+def _key_at(line: str) -> int:
+    """Position of the ":" or "=" ending a key in the first 40 characters of `line` (-1 if none)."""
+    m = _KEY_SEP.search(line, 0, 41)
+    return -1 if m is None else m.end() - 1
+
+
+def _keyed(line: str) -> bool:
+    p = _key_at(line)
+    return p > 0 and not line[p + 1:].isspace() and len(line) > p + 1
+
+
+def _tail(line: str, prev: str) -> bool:
+    """A short line with no key of its own, not opening the way `prev` does (log lines open alike: "Jun 3
+    10:01:56 ..."): the rest of the previous line's value."""
+    s = line.strip()
+    return bool(s) and len(s) <= _MAX_TAIL and s[0] not in _NOT_TAIL_START and s.count(" ") <= _TAIL_BLANKS and (
+        _key_at(s) < 0) and (line[:3] != prev[:3] or line[:3].isspace())
+
+
+def _odd_quotes(line: str) -> bool:
+    return (line.count('"') - line.count('\\"')) % 2 == 1
+
+
+def _field_opens(line: str) -> bool:
+    """The line's last double quote opens a field: at the line's start or after ":", ",", "=", "[", "{", "(" or
+    a tab (JSON, CSV; not a quotation in prose, 'the "a op1 b|..."')."""
+    q = line.rfind('"')
+    head = line[:q].rstrip(" ")
+    return not head or head[-1] in ":,=[{(\t"
+
+
+def _field_closes(line: str) -> bool:
+    """The line's first double quote closes a field: followed by ",", "}", "]", ")", ";", a tab or the end."""
+    q = line.find('"')
+    rest = line[q + 1:].lstrip(" ")
+    return not rest or rest[0] in ",}]);\t"
+
+
+def _element_open(line: str) -> bool:
+    gt = line.rfind(">")
+    return gt >= 0 and gt > line.rfind("<") and not line[gt + 1:].isspace() and gt + 1 < len(line)
+
+
+def _element_close(line: str) -> bool:
+    lt = line.find("<")
+    return lt > 0 and line.startswith("</", lt) and not line[:lt].isspace() and line.find(">", 0, lt) < 0
+
+
+def _next_opens_a_line(tail: str, after: str) -> bool:
+    """The line after a tail is blank, absent or holds a key, and does not go on with a tail that is one word
+    ("Me: hi\nAmo|na: ..." is a speaker's name broken in two, not a message's tail)."""
+    if not after.strip():
+        return True
+    if not (":" in after[:40] or "=" in after[:40]):
+        return False
+    return not (tail.isalpha() and after[:1].islower())
+
+
+def field_breaks(text: str) -> list[tuple[int, int, str]]:
+    """Edits removing the line breaks inside a field (see above); linear in the text."""
+    quotes = '"' in text
+    tags = "</" in text
+    keys = ":" in text or "=" in text
+    if not (quotes or tags or keys):
+        return []
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [ln.rstrip("\r") for ln in lines]
+        raw = text.split("\n")
+    else:
+        raw = lines
+    edits = []
+    pos = -1  # position of the line break after lines[k]
+    for k in range(len(lines) - 1):
+        pos += len(raw[k]) + 1
+        line, nxt = lines[k], lines[k + 1]
+        if not line or not nxt:
+            continue
+        # cheap tests on the next line first: most lines are none of the three shapes' second half
+        if not ((quotes and '"' in nxt and '"' in line and _odd_quotes(line) and _odd_quotes(nxt)
+                 and _field_opens(line) and _field_closes(nxt))
+                or (tags and "</" in nxt and _element_close(nxt) and _element_open(line))
+                or (keys and len(nxt) <= _MAX_TAIL + 8 and (nxt.count(" ") <= _TAIL_BLANKS or nxt[0] == " ")
+                    and (":" in line[:41] or "=" in line[:41]) and _tail(nxt, line) and _keyed(line)
+                    and _next_opens_a_line(nxt, lines[k + 2] if k + 2 < len(lines) else ""))):
+            continue
+        bs = pos - (len(raw[k]) - len(line))  # the "\r" before the break goes too
+        if line.endswith("=") and len(line) > 1 and not line[-2].isspace() and _key_at(line) != len(line) - 1:
+            bs -= 1  # a quoted-printable soft break
+        edits.append((bs, pos + 1, joiner(text, bs, pos + 1)))
+    return edits

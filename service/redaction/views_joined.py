@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from service.redaction.views_breaks import after_plus, dotted_quad, inside_a_key, inside_an_id
+from service.redaction.views_breaks import after_plus, dotted_quad, field_breaks, inside_a_key, inside_an_id
 
 
 Edit = tuple[int, int, str]  # replace base[start:end] by the string
@@ -28,15 +28,20 @@ _WRAP_WIDTH = 60  # a line at least this long that ends inside a token was wrapp
 # the last may touch punctuation ("c o m."). One blank between letters joins them, a wider gap is a space.
 # A run may sit right inside brackets, quotes, tags or cells ("<j o h n @ ...>", "\"P L 6 1 ...\"", ">1 9 ...<",
 # ",J i ř í,"; also "key:" and "key=").
-_SPACED = re.compile(r"(?<![^\s<>(\[{\"',;|:=])[^\s<>]"
-                     r"(?: {1,3}\S(?![^\s.,;:!?'\")\]}<>|]))(?: {1,3}\S(?![^\s.,;:!?'\")\]}<>|])){2,}")
+# A token is one character, or one of the pairs normalize.py folds a letter to ("æ" -> "ae", "þ" -> "th":
+# "S ae b j o r g" is "Sæbjörg" spaced out). A run does not start right after a word's apostrophe ("It's
+# 1 2 / 9 ...", "here's K a r e n": the "s" is the word's, not the run's).
+_START = r"(?<![^\s<>(\[{\"',;|:=])(?<!\w')"
+_TOK = r"(?:ae|oe|AE|OE|th|ss|\S)(?![^\s.,;:!?'\")\]}<>|])"
+_SPACED = re.compile(_START + r"(?:ae|oe|AE|OE|th|ss|[^\s<>])(?: {1,3}" + _TOK + r"){3,}")
 _SPACED_HINT = b" x x x x"
-# three spaced-out digits ("zip 2 3 0"); four or more tokens of any kind are _SPACED's
-_SPACED3 = re.compile(r"(?<![^\s<>(\[{\"',;|:=])\d(?: {1,3}\d){2}(?![^\s.,;:!?'\")\]}<>|])")
+# three spaced-out digits ("zip 2 3 0"), or a capital and two lower-case letters ("K a i", "Z o e": a short
+# name); four or more tokens of any kind are _SPACED's
+_SPACED3 = re.compile(_START + r"(?:\d(?: {1,3}\d){2}|[A-Z] [a-z] [a-z])(?![^\s.,;:!?'\")\]}<>|])")
 _SPACED3_HINT = b" x x x"
 _BLANK_MAP = bytes(32 if c in (9, 10, 13, 32) else 120 for c in range(256))
-# Digit groups (and an IBAN's letter groups) joined by one odd separator, two to eleven groups; "·", "•"
-# and "–" arrive here folded to "." and "-" (normalize.py), and "-" needs no view. The gate finds a digit
+# Digit groups (and an IBAN's letter groups) joined by one odd separator, two to eleven groups; "·" and "•"
+# between digits and "–" arrive here folded to "-" (normalize.py), and "-" needs no view. The gate finds a digit
 # next to a separator next to a digit or capital on a byte map (two C-level finds).
 _SEP_CHAIN = re.compile(r"[A-Za-z0-9]{1,8}([_~|\\/.])[A-Za-z0-9]{1,8}(?:\1[A-Za-z0-9]{1,8}){0,9}+(?!\1?[A-Za-z0-9])")
 _SEP_MAP = bytes(48 if 48 <= c <= 57 else 65 if 65 <= c <= 90 else 115 if c in b"_~|\\" else 116 if c in b"/."
@@ -54,19 +59,20 @@ def joined_edits(base: str, lines: bool = True) -> list[Edit]:
     edits: list[Edit] = []
     if lines and "\n" in base:
         _line_breaks(base, edits)
+        edits.extend(field_breaks(base))
         if "@" in base:
             _at_token_breaks(base, edits)
     runs = _spaced_runs(base)
     for pat in runs:
         for m in pat.finditer(base):
             s, e = m.span()
-            k = s + 1
-            while k < e:
-                g = k
+            k = base.find(" ", s, e)
+            while k >= 0:
+                g = k + 1
                 while base[g] == " ":
                     g += 1
-                edits.append((k, g, "" if g == k + 1 else " "))
-                k = g + 1
+                edits.append((k, g, "" if g == k + 1 else " "))  # one blank joins, a wider gap is a space
+                k = base.find(" ", g, e)
     _separated_groups(base, edits)
     if "\\" in base:
         for m in _JSON_ESC.finditer(base):
@@ -173,7 +179,10 @@ def _line_breaks(text: str, edits: list[Edit]) -> None:
         b = i + 1
         while b < n and text[b] in " \t":
             b += 1
-        if a > 0 and b < n and not text[a - 1].isspace() and not text[b].isspace():
+        if (a > 1 and b < n and text[b] in "\r\n" and text[a - 1] == "=" and a == i - (text[i - 1] == "\r")
+                and not text[a - 2].isspace()):
+            edits.append((a - 1, i + 1, ""))  # a soft break before a line break of the text's own ("Skive=||, MI")
+        elif a > 0 and b < n and not text[a - 1].isspace() and not text[b].isspace():
             left, right = text[a - 1], text[b]
             tight_left = a == i - (text[i - 1] == "\r")
             if left == "=" and tight_left and a > 1 and (not text[a - 2].isspace() or (
@@ -327,7 +336,7 @@ def _spaced_runs(base: str) -> tuple[re.Pattern[str], ...]:
         return ()
     if _SPACED_HINT in m:
         return (_SPACED, _SPACED3)
-    return (_SPACED3,) if _SPACED3_HINT in m and any(d in base for d in "0123456789") else ()
+    return (_SPACED3,) if _SPACED3_HINT in m else ()
 
 
 def _at_token_breaks(text: str, edits: list[Edit]) -> None:

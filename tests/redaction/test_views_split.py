@@ -1,7 +1,7 @@
 """Values split or hidden by structure (issue #13), read whole by the derived views: a value inside a tag in
 a sentence, a value nested in a generic element under a keyed one, a value spaced out or wrapped inside a
 markup or table cell, a line break anywhere inside an identifier, an address or a name, and digit groups
-joined by odd separators (`. / _ ~ |`, `·` and `•` arrive folded to `.`)."""
+joined by odd separators (`. / _ ~ |`; `·` and `•` arrive folded to `-` between digits, to `.` elsewhere)."""
 
 from __future__ import annotations
 
