@@ -23,11 +23,13 @@ from service.redaction.detectors.numbers_context import Before, PhoneCues
 _WORDS = ["call", "phone", "tel", "mobile", "fax", "me", "at", "or", "on", "text", "my", "number", "is", "your",
           "messages", "office", "home", "ph", "ring", "order", "invoice", "id", "no", "card", "ssn", "account",
           "the", "and", "telephone", "context", "ring", "wa.me/", "hotel", "cellar", "x" * 45]
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 _SEPS = [" ", "-", ".", "/", "\t", "\n", " - ", ", ", ",", "\t", "\n\n", "=\n", "(", ")", "_", "~", "|", ": "]
 
 
 def _digits(rng: random.Random) -> str:
-    return "".join(rng.choice("0123456789") for _ in range(rng.choice([1, 2, 3, 3, 4, 4, 4, 5, 6, 7, 10])))
+    digits = "".join(rng.choice("0123456789") for _ in range(rng.choice([1, 2, 3, 3, 4, 4, 4, 5, 6, 7, 10])))
+    return digits.translate(_ARABIC_INDIC) if rng.random() < 0.04 else digits
 
 
 def _piece(rng: random.Random, sparse: bool = False) -> str:
@@ -130,7 +132,11 @@ def _national_digits() -> list[str]:
     return out
 
 
+_OTHER_SCRIPTS = [str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"), str.maketrans("0123456789", "०१२३४५६७८९")]
 NATIONAL = _national_digits()
+# digits of other scripts, whole or in part (phonenumbers reads them as ASCII digits)
+NATIONAL += [d.translate(_OTHER_SCRIPTS[k % 2]) for k, d in enumerate(NATIONAL[:150])]
+NATIONAL += [d[:3] + d[3:].translate(_OTHER_SCRIPTS[k % 2]) for k, d in enumerate(NATIONAL[150:300])]
 
 
 def test_national_validity_without_parse_is_phonenumbers_answer() -> None:
@@ -141,6 +147,19 @@ def test_national_validity_without_parse_is_phonenumbers_answer() -> None:
             assert _fast_valid(digits, region) == plain, (digits, region)
             answers[plain] += 1
     assert min(answers.values()) > 0 and answers[True] > 1000
+
+
+def test_nanp_validity_is_phonenumbers_answer() -> None:
+    rng = random.Random(1)
+    for _ in range(600):
+        digits = str(rng.randint(2, 9)) + "".join(rng.choice("0123456789") for _ in range(9))
+        if rng.random() < 0.2:
+            digits = digits[:4] + digits[4:].translate(_OTHER_SCRIPTS[0])
+        num = phonenumbers.PhoneNumber(country_code=1, national_number=int(digits))
+        expected = phonenumbers.is_valid_number_for_region(num, "US") or phonenumbers.is_valid_number_for_region(
+            num, "CA")
+        assert numbers_phone._nanp_valid(digits) == expected, digits
+        assert numbers_phone._nanp_valid("1" + digits) == expected, digits
 
 
 def test_national_format_is_phonenumbers_format() -> None:

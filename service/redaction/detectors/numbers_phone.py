@@ -83,6 +83,9 @@ def _nanp_valid(digits: str) -> bool:
     """US/Canada without phonenumbers.parse (the common case, built directly)."""
     if len(digits) == 11:
         digits = digits[1:]
+    if not digits.isascii():  # (digits of another script: the number holds them as ASCII)
+        num = phonenumbers.PhoneNumber(country_code=1, national_number=int(digits))
+        return valid_for_region(num, "US") or valid_for_region(num, "CA")
     return valid_nsn(digits, "US") or valid_nsn(digits, "CA")  # (digits[0] is 2-9: no leading zero)
 
 
@@ -236,7 +239,10 @@ def _known_nsn(digits: str, region: str) -> str | None:
     """The national significant number of `_national_num(digits, region)` where it is known without parsing
     (None elsewhere): the digits after a plain trunk 0, the digits of a region without a trunk prefix, or
     the digits themselves, leading zeros included, where they start with none of what parse reads off the
-    front (the region's international prefix, its calling code, its national prefix for parsing)."""
+    front (the region's international prefix, its calling code, its national prefix for parsing). Digits
+    of another script ('٠٥٩٨...') are left to phonenumbers, which reads them as ASCII digits."""
+    if not digits.isascii():
+        return None
     if region in _SIMPLE_TRUNK0 and digits[0] == "0" and len(digits) > 1 and digits[1] != "0":
         return digits[1:]
     if region in _SIMPLE_TRUNK0 and digits[0] != "0" and region in ("ES", "PT", "DK", "NO", "PL"):
@@ -255,6 +261,8 @@ def _national_valid(digits: str, region: str) -> bool:
     parse raises, or reads another calling code), parse keeps a suffix of them as the national significant
     number, and a valid number is one of its region's lengths that its patterns match (phones.valid_nsn);
     when no suffix of a possible length matches, parse would not raise and the number is not valid."""
+    if not digits.isascii():
+        return valid_for_region(_national_num(digits, region), region)
     nsn = _known_nsn(digits, region)
     if nsn is not None:
         return valid_nsn(nsn, region)
