@@ -42,8 +42,9 @@ _NAMED = frozenset("named called".split())  # "she named him Brisco", "they call
 _WAS = [[w] for w in "is was were be been".split()]  # "he was called Mark McConnan" (not "a tool called Rake")
 _VOCATIVE_NEXT = frozenset("can could would will please do did are is have thanks thank i we you".split())
 _WORKS = frozenset("novel novels biography memoir memoirs".split())  # "the Terada novel": its author
+_WORKS_BY = frozenset("song songs novel novels book books poem poems album albums painting".split())  # "a song by X"
 # ("is from" and the address at the start are tested apart)
-TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED | _GIVE | _NAMED | _WORKS
+TRIGGERS = _SAY_BEFORE | _DOES | _BY | _OWNED | _GIVE | _NAMED | _WORKS | _WORKS_BY
 # A sentence's subject is a person when the text speaks of a person ("Czcibor is very reliable. You can always
 # depend on him."), when the sentence says so ("Ilmari is a quiet man") or when two of them do something
 # together ("Hauserová and Villa were engineers"). The pass runs only on texts holding one of these words.
@@ -184,8 +185,13 @@ class VerbContexts:
             s, e = self._word_before(low, i)
             if e and low[e:e + 2] != "'s":
                 self._seed(text, low, s, e, 0.7, add)
-        if w in _BY and low.startswith(" by", j):  # "sung by Wit Rutkowski"
+        if (w in _BY or w in _WORKS_BY) and low.startswith(" by", j):  # "sung by Wit Rutkowski"
             m = _AFTER.match(text, j + 3)
+            if m is not None and m.end(1) - m.start(1) == 2 and low.startswith("ex-", m.start(1)):
+                k = m.end(1) + 1  # "a song by ex-Beatle Quarry": a former member, then the name
+                while k < len(text) and k - m.end(1) < 32 and text[k].isalpha():
+                    k += 1
+                m = _NEXT.match(text, k)
             if m is not None:
                 self._seed(text, low, *m.span(1), 0.7, add, pair=True)
         if w in _OWNED and i >= 3 and low[i - 3:i] == "'s ":  # "Stojadin's address"
