@@ -25,6 +25,7 @@ _DATE_RE = re.compile(
 _SSN_SHAPE = re.compile(r"^\d{3}([- .])\d{2}\1\d{4}$")
 _DECIMAL = re.compile(r"^\d{1,3}\.\d{5,}$")  # 3.14159265358979: a decimal, not an id
 _COUNTING = "01234567890"
+_MACHINE = frozenset(str(2**k + d) for k in range(20, 65) for d in (-1, 0))  # 2147483647: a limit, nobody's number
 _YEARS = re.compile(r"^\(?(?:19|20)\d\d[ \t]?[-/–]?[ \t]?(?:19|20)\d\d\)?$")  # 1990-2004, (2019 2020): years
 _PRICE = re.compile(r"^\d+[.,]\d{1,2}$")  # 67567.79: an amount (a phone has no two-digit tail after one dot)
 _IBAN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}[ \-]?[A-Z0-9]{4}[ \-]$")
@@ -181,7 +182,8 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     g = [len(p) for p in parts]
     if segment and not segment_may_hit(raw, parts, g, n):
         return None
-    if n >= 12 and _card(digits, n, g, ctx, start, segment):
+    if n >= 12 and raw[0] != "+" and "(0)" not in raw and _card(digits, n, g, ctx, start, segment):
+        # (no card is written with a '+' or a bracketed trunk: '+44(0)131 496 0531' passes Luhn as a Visa)
         if not _DECIMAL.match(raw):
             return 0.95, "CREDIT_CARD"
     if n > 15 and not (n <= 17 and "(0)" in raw):
@@ -203,8 +205,8 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
     if end is None:
         end = start + len(raw)
-    if len(set(digits)) < 3:
-        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
+    if len(set(digits)) < 3 or digits in _MACHINE:
+        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000, 2**31 - 1: bits, placeholders, limits; nobody's number
     if _DATE_RE.match(raw) or _DECIMAL.match(raw) or _YEARS.match(raw) or _PRICE.match(raw):
         return None
     near_cue = phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or sender_label(ctx, start, end)
@@ -251,5 +253,10 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
                     parts=parts):
         return None
     formatted = not raw.lstrip("+").isdigit()
+    if not (formatted or intl or has_context or segment):
+        # one block of digits with nothing around it that speaks of phones: it got here only by being valid
+        # in its numbering plan (a bare '2125550143' or '01614960837'; ids and counters fail that, or carry
+        # a negative cue). For privacy that is enough, as it is for Presidio: at the threshold, no more.
+        return 0.5, "PHONE_NUMBER"
     score = 0.4 + (0.25 if formatted else 0.0) + (0.3 if intl else 0.0) + (0.3 if has_context else 0.0)
     return min(score, 1.0), "PHONE_NUMBER"

@@ -366,8 +366,10 @@ def phone_ok(raw: str, digits: str, has_context: bool, spaced_out: bool, lenient
                 continue
             if has_context or spaced_out or len(g) == 1:
                 return True
-            if g == groups_of(_national_format(digits, region)):
-                return True
+            national = groups_of(_national_format(digits, region))
+            if g == national or (len(g) > 1 and g[0] == national[0] and phone_shaped(raw, digits, parts)):
+                return True  # its country's layout, or its area code as the country writes it and the rest in
+                # any phone-like grouping ('0161 4960837', '(0141) 4960287' for 0161 496 0837)
         if has_context:
             if not digits.startswith("0") and intl_valid(digits):
                 return True  # "phone: 4930120796" - an international number written without its '+'
