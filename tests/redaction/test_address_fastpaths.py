@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from service.redaction.detectors import address as address_mod
@@ -66,7 +66,8 @@ def test_shape_seeds_in_one_scan(text):
 def test_number_before_a_capital_in_one_scan(text):
     shape = ScanContext(text).shape
     plain = (b"0 A" in shape or b"0A A" in shape or b"0, A" in shape or any(
-        o in shape for o in (b"0th A", b"0rd A", b"0nd A", b"0st A")))
+        o in shape for o in (b"0th A", b"0rd A", b"0nd A", b"0st A")) or any(
+        b"0" + bytes([c]) + b" A" in shape for c in range(97, 123)))  # "912b Oakridge"
     assert (address_mod._NUMBER_THEN_CAPITAL.search(shape) is not None) == plain
 
 
@@ -137,3 +138,30 @@ def test_postcode_scans_with_the_lookbehind_after_the_first_capital(text):
     assert [m.span() for m in address_mod._UK_ALONE.finditer(text)] == [m.span() for m in plain_uk.finditer(text)]
     assert [(m.span(), m.span("st")) for m in address_mod._US_ZIP_LINE.finditer(text)] == \
         [(m.span(), m.span("st")) for m in plain_us.finditer(text)]
+
+
+# -- address_anchor.py: the head before an anchor is searched from the start of its token run ----------------------
+
+_HEAD_PIECES = [
+    " ", "  ", ", ", ",", "\n", "\r\n", "\t", ".", "-", "'", "#", "(", "x", "é", "12", "912b", "4", "Flat", "flat", "Apt.",
+    "apt", "Studio", "Suite", "#4", "Oak", "OAK", "oak", "Lane", "lane", "LANE", "St.", "st.", "Crossing", "Murray",
+    "House", "house", "Block", "North", "north", "Port", "Melissa", "melissa", "O'Neil", "the", "and", "Lorem", "a.b",
+    "x#4", "(12", "_", "Ø",
+]
+_head_texts = st.lists(st.sampled_from(_HEAD_PIECES), max_size=45).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_head_texts, st.booleans(), st.integers(min_value=0, max_value=60))
+@example("x.Oak-Lane ", False, 0)  # a head opening inside a failing token, after its first non-word character
+@example("Lorem (12 Oak Lane\nPort ", False, 0)
+@example("12 oak lane\nnorth melissa ", True, 0)
+def test_head_search_from_its_token_run(text, lower, floor):
+    from service.redaction.detectors import address_anchor as anchor
+
+    s = len(text)
+    floor = min(floor, s)
+    head = anchor.HEAD_LOWER if lower else anchor.HEAD_CASED
+    plain = head.search(text, max(floor, s - anchor._BACK), s)
+    fast = head.search(text, anchor.head_search_start(text, s, lower, floor), s)
+    assert _span(plain) == _span(fast)

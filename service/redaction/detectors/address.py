@@ -30,6 +30,10 @@ from __future__ import annotations
 
 import re
 
+from service.redaction.detectors.address_anchor import (
+    COUNTRY_WORDS, FOLD, UK_SEED, UNIT_FORMS, US_SEED, building_before, find_anchored, find_country_closed,
+    find_unit_streets,
+)
 from service.redaction.detectors.address_block import LOW_STREET, NOT_A_STREET, extend_after, find_shaped, year_like
 from service.redaction.detectors.address_context import (
     CUE_STREET, HOUSE_BEFORE, KEY_VALUE, KEY_WORDS, LINE_BEFORE_UNIT, MILITARY, STREET_CUE_WORDS, TAIL, UNIT_FULL,
@@ -99,9 +103,9 @@ _MILITARY_WORDS = frozenset(("dpo", "fpo", "apo"))
 # A unit ("Apt. 856", "Suite 505") is an address on its own evidence: the street line written just before
 # it ("Keskiortentie 4 Apt. 856", "973 Ilichova 7\n Apt. 943") is taken whatever its street words.
 _UNIT_FORMS = ("Apt", "APT", "Suite", "SUITE", "Unit", "Flat", "Apartment")
-_UNIT_GATE = frozenset(("apt", "suite", "unit", "flat", "apartment"))
+_UNIT_GATE = frozenset(("apt", "suite", "unit", "flat", "apartment", "studio"))
 _GATE_WORDS = frozenset({"corner"}) | (NUMBER_FIRST_WORDS | TYPE_FIRST_WORDS | COMPOUND_CONTEXT | _BOX_WORDS | POSTCODE_CUE_WORDS
-               | _MILITARY_WORDS | STREET_CUE_WORDS | KEY_WORDS | _UNIT_GATE | {"adr"})
+               | _MILITARY_WORDS | STREET_CUE_WORDS | KEY_WORDS | _UNIT_GATE | COUNTRY_WORDS | {"adr"})
 _DIGIT = re.compile(r"\d")
 _VERBS = frozenset("is are was were has have had will would can could".split())
 # A UK postcode or a US "ST 12345" not glued to a word. Written with the lookbehind after the first capital
@@ -110,12 +114,13 @@ _VERBS = frozenset("is are was were has have had will would can could".split())
 _UK_ALONE = re.compile(r"[A-Z](?<![\w-][A-Z])[A-Z]?\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
 _US_ZIP_LINE = re.compile(r"(?P<st>[A-Z](?<![\w-][A-Z])[A-Z])[ \t]" + ZIP)
 _SHAPE_UK = b" 0AA"
+_SIZE_UNITS = frozenset(("GB", "TB", "MB", "PB"))
 _SHAPE_US = b"AA 00000"
 
 _STRA_STEMS = ("strasse", "straat")
-# A number before a capital, on the shape map ("0 A", "0A A", "0, A", "0th A"...): one scan for the literal "0"
+# A number before a capital, on the shape map ("0 A", "0A A", "0b A", "0, A", "0th A"...): one scan for the literal "0"
 # that opens each form instead of a substring scan per form.
-_NUMBER_THEN_CAPITAL = re.compile(rb"0(?: A|A A|, A|th A|rd A|nd A|st A)")
+_NUMBER_THEN_CAPITAL = re.compile(rb"0(?: A|A A|[a-z] A|, A|th A|rd A|nd A|st A)")
 # A digit not glued to a word, an amount or a path: the same test as a lookbehind before the digit, written after
 # it so that a scan skips the non-digits in C instead of trying the lookbehind at every position.
 _NUM_START = re.compile(r"\d(?<![\w$€£¥.,:/#+-]\d)")
@@ -124,13 +129,12 @@ _WINDOW = 150  # longest number-first street line that ends at a street word (nu
 
 
 def _forms(word: str) -> tuple[str, ...]:
-    """The written forms searched for a street word: capitalised always, upper case for strong ones, lower
-    case for full street words ("221b baker street") and French types ("12 rue de la Paix")."""
+    """The written forms searched for a street word: capitalised and upper case always, lower case for full
+    street words ("221b baker street") and French types ("12 rue de la Paix")."""
     if word in _LOW_SUF or word in FR_TYPES:
         return (word.capitalize(), word.upper(), word)
-    if word in STRONG_SUFFIXES:
-        return (word.capitalize(), word.upper())
-    return (word.capitalize(),)  # weak ones are ordinary words in upper-case prose too ("RUN", "VIEW")
+    # upper case too ("686 SMITH FIELDS"): a weak one then needs the same evidence as when capitalised
+    return (word.capitalize(), word.upper())
 
 
 _FORMS = {w: _forms(w) for w in NUMBER_FIRST_WORDS}
@@ -143,11 +147,15 @@ class AddressRecognizer(Recognizer):
     def find(self, ctx: ScanContext) -> list[Candidate]:
         shape = ctx.shape
         if shape is not None and b"0" not in shape:
-            # every form but a doubled street word or a corner holds a digit (house number, postcode, box)
+            # every form but a doubled street word, a corner or a line closed by a country holds a digit (house
+            # number, postcode, box)
             text = ctx.text
+            out = []
             if "treet" in text or "orner" in text or "TREET" in text or "ORNER" in text:
-                return self._no_digit(ctx, ctx.words)
-            return []
+                out = self._no_digit(ctx, ctx.words)
+            if not ctx.words.isdisjoint(COUNTRY_WORDS):
+                find_country_closed(text, ctx.lower, ctx.words, out)
+            return out
         # one pass over the text's words against every gate word; each part then asks the small result
         hit = ctx.words & _GATE_WORDS
         out: list[Candidate] = []
@@ -185,6 +193,7 @@ class AddressRecognizer(Recognizer):
             self._key_values(ctx, keys, out)
         if not hit.isdisjoint(_UNIT_GATE):
             self._before_units(ctx, out)
+            find_unit_streets(text, form_hits(text, list(UNIT_FORMS)), out)
         if "adr" in hit:
             for m in VCARD_ADR.finditer(text):
                 v = m.group("v").rstrip(" ;\r")
@@ -195,6 +204,8 @@ class AddressRecognizer(Recognizer):
                 j = m.start()
                 while j > 0 and text[j - 1] in " \t":
                     j -= 1
+                if m.end() - m.start() == 6 and text[m.end() - 2:m.end()] in _SIZE_UNITS:
+                    continue  # "SSD M2 4GB": a size
                 place = caps_before(text, m.start(), 2)
                 if place >= 0 or j == 0 or text[j - 1] in ",\n":
                     out.append((place if place >= 0 else m.start(), m.end(), 0.7, _ENTITY))
@@ -204,6 +215,11 @@ class AddressRecognizer(Recognizer):
                     c = caps_before(text, m.start(), 3)
                     if c >= 0:
                         out.append((c, m.end(), 0.85, _ENTITY))
+        if not hit.isdisjoint(COUNTRY_WORDS):
+            find_country_closed(text, ctx.lower, hit, out)
+        fold = ctx.ascii_map(FOLD)
+        if fold is None or UK_SEED in fold or US_SEED in fold:
+            find_anchored(text, fold, out)
         return out
 
     def _no_digit(self, ctx: ScanContext, words: set[str]) -> list[Candidate]:
@@ -240,6 +256,7 @@ class AddressRecognizer(Recognizer):
             s = head
         if head < 0 or text[s].isdigit():
             s = words_before(text, ctx.lower, s)
+        s = building_before(text, s)  # "Murray House\n12 Hartley Lane"
         if tail.end() > e:
             end = tail.end()
         else:

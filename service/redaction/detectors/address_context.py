@@ -126,9 +126,13 @@ def address_cue_before(low: str, s: int) -> bool:
 
 # -- street lines found from their context rather than from a street word (used by address.py) --------
 
+# A military address in any case and with any separators ("PSC 1234, Box 5678\nAPO AE 09012", "usns evans fpo aa
+# 20726", "Unit 4410 Box 2201, DPO AP 96520").
+_MSEP = r"(?:[ \t]*,[ \t]*(?:\r?\n[ \t]*)?|[ \t]*(?:\r?\n|\\n)[ \t]*|[ \t]+)"
 MILITARY = re.compile(
-    r"(?:(?:(?:Unit|PSC)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}|US(?:NS|NV|S|CGC)[ \t]+[\w'.-]+(?:[ \t]+[\w'.-]+)?)"
-    r"[ \t]*,?[ \t]*(?:\r?\n|\\n)?[ \t]*)?(?<![\w])(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?![\w])"
+    r"(?i:(?:(?:(?<![\w])(?:unit|psc)[ \t]+\d{3,5}" + _MSEP + r"box[ \t]+\d{3,5}|(?<![\w])us(?:ns|nv|s|cgc)[ \t]+"
+    r"[a-z][\w'.-]*(?:[ \t]+[a-z][\w'.-]*)?)" + _MSEP + r")?(?<![\w])(?:apo|fpo|dpo)[ \t]+a[aep][ \t]+\d{5}(?:-\d{4})?"
+    r"(?![\w]))"
 )
 STREET_CUE_WORDS = frozenset(
     "address addresses adresse anschrift adres direccion indirizzo endereco lives live lived living located "

@@ -22,6 +22,8 @@ plains point points port ports prairie radial ramp ranch rapid rapids rest ridge
 run shoal shoals shore shores skyway spring springs spur spurs station stream summit throughway trace
 track trafficway tunnel underpass union unions valley valleys viaduct view views village villages ville
 vista wall well wells ways squares streets parade esplanade quay circuit rise vale
+burgs centers centres circles courts crossroad crossroads curve drives extensions fall groves harbors harbours
+parkways roads walks
 """.split())
 # French types, written after the number ("12 rue de la Paix"); strong.
 FR_TYPES = frozenset("""
@@ -67,7 +69,7 @@ UNIT_WORDS = (r"apt|apartment|suite|ste|unit|flat|floor|fl|room|rm|bldg|building
 
 US_STATES = frozenset("""
 AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH
-OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP AA AE AP
+OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP AA AE AP FM MH PW
 AB BC MB NB NL NS NT NU ON PE QC SK YT
 """.split())
 
@@ -77,3 +79,10 @@ POSTCODE_CUES = (r"zip[\s_-]?code|zip|postal[\s_-]?code|postal|post[\s_-]?code|p
                  r"eircode")
 POSTCODE_CUE_WORDS = frozenset("zip zipcode postal postalcode postcode postleitzahl plz cp cap cep postnummer postnr "
                                "pincode eircode post".split())
+
+# Street words read before a postcode or a state and ZIP (address_anchor.py), in any case: the number-first words,
+# plurals and the rarer types of US street lists ("Burgs", "Crossroad", "Curve").
+ANCHOR_SUFFIXES = (STRONG_SUFFIXES | WEAK_SUFFIXES | frozenset("""
+rue burgs centers centres circles courts crossroad crossroads curve drives extensions fall groves harbors harbours
+parkways roads walks passage via lanes places terraces gate row rows wharf yard yards hey chase green end
+""".split())) - frozenset(("stra", "str", "av", "cr", "ter", "blv", "drv"))
