@@ -214,12 +214,15 @@ def _closes_before_text(base: str, e: int, name: str) -> bool:
 
 
 def _text_follows(base: str, e: int) -> bool:
-    """Text other than blanks after position e on its line, before the next tag."""
+    """Text other than blanks after position e on its line, before the next tag ("<ann@example.org>", an
+    address in angle brackets, is text)."""
     nxt = base.find("<", e)
     nxt = len(base) if nxt < 0 else nxt
     nl = base.find("\n", e, nxt)
     stop = nxt if nl < 0 else nl
-    return e < stop and not base[e:stop].isspace()
+    if e < stop and not base[e:stop].isspace():
+        return True
+    return stop == nxt < len(base) and _TAG.match(base, nxt) is None
 
 
 def _glue(base: str, s: int, e: int) -> str:

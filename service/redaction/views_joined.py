@@ -27,11 +27,11 @@ _WRAP_WIDTH = 60  # a line at least this long that ends inside a token was wrapp
 # Four or more one-character tokens, one to three blanks apart ("j o h n  d o e", "T i m  L .  N y b e r g");
 # the last may touch punctuation ("c o m."). One blank between letters joins them, a wider gap is a space.
 # A run may sit right inside brackets, quotes, tags or cells ("<j o h n @ ...>", "\"P L 6 1 ...\"", ">1 9 ...<",
-# ",J i ř í,"; also "key:" and "key=").
+# ",J i ř í,"; also "key:", "key=" and a quoted line's "}}" or "}").
 # A token is one character, or one of the pairs normalize.py folds a letter to ("æ" -> "ae", "þ" -> "th":
 # "S ae b j o r g" is "Sæbjörg" spaced out). A run does not start right after a word's apostrophe ("It's
 # 1 2 / 9 ...", "here's K a r e n": the "s" is the word's, not the run's).
-_START = r"(?<![^\s<>(\[{\"',;|:=])(?<!\w')"
+_START = r"(?<![^\s<>(\[{}\"',;|:=])(?<!\w')"
 _TOK = r"(?:ae|oe|AE|OE|th|ss|\S)(?![^\s.,;:!?'\")\]}<>|])"
 _SPACED = re.compile(_START + r"(?:ae|oe|AE|OE|th|ss|[^\s<>])(?: {1,3}" + _TOK + r"){3,}")
 _SPACED_HINT = b" x x x x"

@@ -128,3 +128,18 @@ class TestMiddleDotsAndBullets:
     def test_an_ip_address_and_words_keep_their_dots(self):
         assert normalize("host 10\u00b720\u00b730\u00b740 up").text == "host 10.20.30.40 up"
         assert normalize("col\u00b7legi 3\u00b7x").text == "col.legi 3.x"
+
+
+class TestQuotedAndBracketed:
+    def test_a_spaced_name_right_after_a_quote_marker(self, engine):
+        text = "}}Best regards\n}}D a g f i n n  B e r g e\n}}Fjordline AS"
+        assert "}}Dagfinn Berge\n" in _joined(text)
+        assert _covered(engine, text, "D a g f i n n  B e r g e")
+
+    def test_an_address_in_angle_brackets_after_an_element_is_text_not_a_tag(self):
+        from service.redaction.views import markup_view
+        v = markup_view("From: <value>Ilse Brandt</value> <ilse.b@example.org>\nTo: x@example.org")
+        assert v is not None and "From: Ilse Brandt <ilse.b@example.org>" in v.text
+        # a real tag after the element still ends its line
+        v = markup_view("<name>Ilse Brandt</name> <city>Kiel</city>")
+        assert v is not None and "Ilse Brandt\n" in v.text
