@@ -43,7 +43,7 @@ from service.kit.batching import BatchWriter
 from service.kit.crypto import PendingCiphertext
 from service.kit.keystore import DataKey, DataKeyStore
 from service.kit.pagination import Page, decode_cursor, encode_cursor
-from service.kit.text import compact_json
+from service.kit.text import dumps_surrogatepass
 from service.models import RequestRecord
 from service.models.types import utcnow
 from service.observability import metrics
@@ -109,7 +109,7 @@ def _seal(key: DataKey, record_id: str, content: dict[str, Any], raw: bool) -> P
     """The envelope, serialised here (content that is not JSON fails its own request) and encrypted
     under the client's data key when the writer binds the batch (see `PendingCiphertext`)."""
     envelope = {"record_id": record_id, "raw": raw, "content": content}
-    plaintext = compact_json(envelope).encode("utf-8", "surrogatepass")
+    plaintext = dumps_surrogatepass(envelope)
     return PendingCiphertext(key.fernet, plaintext)
 
 
