@@ -30,7 +30,7 @@ import time
 from typing import Any
 
 from service.kit.crypto import generate_id
-from service.kit.text import compact_json
+from service.kit.text import dumps_text
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
@@ -197,7 +197,7 @@ def process(record: logging.LogRecord) -> dict[str, Any]:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return compact_json(process(record))
+        return dumps_text(process(record))
 
 
 class ConsoleFormatter(logging.Formatter):
