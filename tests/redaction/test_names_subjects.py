@@ -65,6 +65,12 @@ def persons(engine, text: str) -> list[str]:
     # the maker of a work, after "by" (and a former band named first)
     ("Have you read the poem by Ottoline Vasquez-Reyes?", "Ottoline Vasquez-Reyes"),
     ("That album by ex-Stooge Brannigan still sells.", "Brannigan"),
+    # the whole name: letters no fold makes ASCII, a hyphenated surname, a particle in front
+    ("Please call Ragnheiður Þórhallsdóttir back today.", "Ragnheiður Þórhallsdóttir"),
+    ("Dear Guðrún Þ. Jónsdóttir, your parcel is here", "Guðrún Þ. Jónsdóttir"),
+    ("Please welcome Ivan Дмитриев to the team.", "Ivan Дмитриев"),
+    ("Our new auditor, Aino K Ylä-Mäkinen, starts Monday.", "Aino K Ylä-Mäkinen"),
+    ("Van Rensburg said the figures were final.", "Van Rensburg"),
 ])
 def test_lone_names_the_sentence_treats_as_people(engine, text, name):
     assert any(name in found for found in persons(engine, text))
@@ -108,6 +114,14 @@ def test_speakers_and_address_heads(engine, text, names):
 ])
 def test_things_that_are_no_people(engine, text):
     assert persons(engine, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Wir wohnen in der Kölner Straße 121", []),  # (a German article is no particle of a name)
+    ("We met Pieter van der Berg at the fair.", ["Pieter van der Berg"]),
+])
+def test_particles_before_a_name(engine, text, expected):
+    assert persons(engine, text) == expected
 
 
 @pytest.mark.parametrize("text, name, count", [

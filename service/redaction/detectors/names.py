@@ -337,6 +337,7 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
             return []
         if " and " in low:
             self._coordinated(text, low, found)
+        _extend_edges(text, low, found, lang)
         self._propagate(text, low, found)
         for (s, e), score in list(found.items()):
             # a context word right before any finding raises it
@@ -365,6 +366,45 @@ def _inner_capital(text: str, i: int, j: int) -> bool:
         if text[k].isupper():
             return text[i:k].lower() not in _NAME_PREFIXES and not text[i:j].isupper()
     return False
+
+
+# After a name: a word opened by a capital that no fold makes ASCII ("Sandra Þórólfsdóttir", "Ivan Дегтев"), a
+# middle initial before one ("Kolbeinn A. Þórðarson"), or the capitalised half of a hyphenated surname ("Matias
+# A Yli-Sirniö"); before it, a particle ("De Luca began", "early van Beers"). The name lists and Title-run
+# patterns read ASCII letters only, so without this the rest of such a name stays in clear.
+_UNFOLDED_NEXT = re.compile(  # (an initial "Þ" may stand before an ASCII word)
+    r"(?:[ \t]+[A-Z]\.?)?[ \t]+([^\W\d_A-Za-z])(?:[^\W\d_'\-]{1,30}|\.?(?:[ \t]+[A-Z][a-z']{1,30})?)"
+    r"|-[A-Z][a-z']{1,30}")
+# (not "der", "den", "le" alone: articles in German and French, "in der Kölner Straße"; in German or Romance text,
+# where these are words too, only a capitalised one, "Van Rensburg", "De Luca")
+_EDGE_PARTICLES = frozenset("de van von du da di del della ten ter".split())
+
+
+def _extend_edges(text: str, low: str, found: dict[tuple[int, int], float], lang: str) -> None:
+    for (s, e), score in list(found.items()):
+        if score < 0.5:
+            continue
+        ns, ne = s, e
+        for _ in range(3):
+            m = _UNFOLDED_NEXT.match(text, ne)
+            if m is None or (m.group(1) is not None and not m.group(1).isupper()):
+                break
+            if m.end() < len(text) and text[m.end()].isalnum():
+                break
+            ne = m.end()
+        prev = _prev_token(low, ns)
+        if prev is not None and not prev[2] and low[prev[1]:ns] != "-":
+            p = low[prev[0]:prev[1]]
+            if p in ("der", "den"):  # "van der Berg"
+                before = _prev_token(low, prev[0])
+                if before is not None and not before[2] and low[before[0]:before[1]] in ("van", "von"):
+                    prev, p = before, "van"
+            if p in _EDGE_PARTICLES and (not lang or text[prev[0]].isupper()):
+                ns = prev[0]
+        if (ns, ne) != (s, e):
+            del found[(s, e)]
+            if found.get((ns, ne), 0.0) < score:
+                found[(ns, ne)] = score
 
 
 def _uncased_word(w: str) -> bool:
