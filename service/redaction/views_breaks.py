@@ -201,3 +201,36 @@ def field_breaks(text: str) -> list[tuple[int, int, str]]:
             bs -= 1  # a quoted-printable soft break
         edits.append((bs, pos + 1, joiner(text, bs, pos + 1)))
     return edits
+
+
+# -- a sentence broken once --------------------------------------------------------------------------
+# A paragraph of two lines whose first line is prose (three words or more) that stops without punctuation
+# before a letter or digit: one sentence wrapped once, often inside its value ("on 2625|\n Petunia Way",
+# "north side of Μυκόνου|\n 241", "answering at 0389 0|\n506426"). The line break goes where a blank beside
+# it stays, or between two digits; a break between two letters with nothing beside it is a word's own
+# ("Mati|as") and is the joined view's other rules' to judge.
+
+def sentence_breaks(text: str) -> list[tuple[int, int, str]]:
+    """Edits removing the line break of each two-line paragraph that is one sentence (see above)."""
+    if text.count("\n") > 1 and "\n\n" not in text and "\n\r\n" not in text:
+        return []  # one paragraph of three lines or more (a line of blanks between two is not looked for)
+    lines = text.split("\n")
+    edits = []
+    pos = -1
+    for k in range(len(lines) - 1):
+        pos += len(lines[k]) + 1
+        if k > 0 and lines[k - 1].strip():
+            continue  # not the paragraph's first line
+        if k + 2 < len(lines) and lines[k + 2].strip():
+            continue  # the paragraph goes on
+        line = lines[k].rstrip("\r")
+        left = line.rstrip(" \t")
+        nxt = lines[k + 1].rstrip("\r")
+        right = nxt.lstrip(" \t")
+        if (not left or not right or not left[-1].isalnum() or not right[0].isalnum() or left[0] in " \t"
+                or left.count(" ") < 2):
+            continue
+        if left == line and right == nxt and not (left[-1].isdigit() and right[0].isdigit()):
+            continue
+        edits.append((pos - (len(lines[k]) - len(line)), pos + 1, ""))
+    return edits

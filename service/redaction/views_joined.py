@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from service.redaction.views_breaks import after_plus, dotted_quad, field_breaks, inside_a_key, inside_an_id
+from service.redaction.views_breaks import (after_plus, dotted_quad, field_breaks, inside_a_key, inside_an_id,
+                                           sentence_breaks)
 
 
 Edit = tuple[int, int, str]  # replace base[start:end] by the string
@@ -60,6 +61,7 @@ def joined_edits(base: str, lines: bool = True) -> list[Edit]:
     if lines and "\n" in base:
         _line_breaks(base, edits)
         edits.extend(field_breaks(base))
+        edits.extend(sentence_breaks(base))
         if "@" in base:
             _at_token_breaks(base, edits)
     runs = _spaced_runs(base)

@@ -143,3 +143,22 @@ class TestQuotedAndBracketed:
         # a real tag after the element still ends its line
         v = markup_view("<name>Ilse Brandt</name> <city>Kiel</city>")
         assert v is not None and "Ilse Brandt\n" in v.text
+
+
+class TestSentenceBrokenOnce:
+    @pytest.mark.parametrize("text,value", [
+        ("Our new office is at 418\r\n Linden Avenue", "418\r\n Linden Avenue"),
+        ("The parcel went to 77 rue\n des Lilas", "77 rue\n des Lilas"),
+        ("You can call me on 0612 8\n843901", "0612 8\n843901"),
+    ])
+    def test_a_two_line_sentence_reads_as_one_line(self, engine, text, value):
+        assert _covered(engine, text, value)
+
+    def test_the_break_goes_and_its_blank_stays(self):
+        from service.redaction.views_breaks import sentence_breaks
+        assert "is at 418 Linden Avenue" in _joined("Our new office is at 418\r\n Linden Avenue")
+        assert sentence_breaks("Hello there my friend\nJoe") == []  # nothing beside it, two letters
+        assert sentence_breaks("We moved the meeting.\nSee you there") == []  # the sentence ended
+        assert sentence_breaks("Harbour Road 12\n Westbury\n Iceland") == []  # a block of three lines
+        assert sentence_breaks(" 12 Quay Street\n Westbury") == []  # an indented block
+        assert sentence_breaks("Hi Bo\n Joe") == []  # too short to be prose
