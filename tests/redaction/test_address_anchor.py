@@ -94,6 +94,10 @@ def test_uk_postcode_shape(out_code, in_code, ok):
     "Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor incididunt ut labore.",
     "Quaerat Voluptatem. Magnam Aliquam Quaerat Est. Dolore Magnam Velit.",
     "I love England and Wales.",
+    "Studio 97 Better End was the last track.",  # a weak street word after words of the language, not names
+    "Flat 57 Movie Well, then home.",
+    "Studio 19 Religious Happy close. That is all.",  # a lower-case street word after capitalised words
+    "Invoice 318 Style SPRING catalogue",  # an upper-case weak street word after a name that is not
 ])
 def test_no_location(engine, text):
     assert [text[f.start:f.end] for f in engine.analyze(text) if f.entity_type == "LOCATION"] == []

@@ -31,8 +31,8 @@ from __future__ import annotations
 import re
 
 from service.redaction.detectors.address_anchor import (
-    COUNTRY_WORDS, FOLD, UK_SEED, UNIT_FORMS, US_SEED, building_before, find_anchored, find_country_closed,
-    find_unit_streets,
+    BUILDING_WORDS, COUNTRY_WORDS, HOME_WORDS, building_before, find_anchored, find_country_closed, find_unit_streets,
+    home_forms,
 )
 from service.redaction.detectors.address_block import LOW_STREET, NOT_A_STREET, extend_after, find_shaped, year_like
 from service.redaction.detectors.address_context import (
@@ -193,7 +193,8 @@ class AddressRecognizer(Recognizer):
             self._key_values(ctx, keys, out)
         if not hit.isdisjoint(_UNIT_GATE):
             self._before_units(ctx, out)
-            find_unit_streets(text, form_hits(text, list(UNIT_FORMS)), out)
+            if not hit.isdisjoint(HOME_WORDS):
+                find_unit_streets(text, form_hits(text, home_forms(hit)), out)
         if "adr" in hit:
             for m in VCARD_ADR.finditer(text):
                 v = m.group("v").rstrip(" ;\r")
@@ -217,9 +218,8 @@ class AddressRecognizer(Recognizer):
                         out.append((c, m.end(), 0.85, _ENTITY))
         if not hit.isdisjoint(COUNTRY_WORDS):
             find_country_closed(text, ctx.lower, hit, out)
-        fold = ctx.ascii_map(FOLD)
-        if fold is None or UK_SEED in fold or US_SEED in fold:
-            find_anchored(text, fold, out)
+        if shape is None or b" 0" in shape:
+            find_anchored(text, shape, out)
         return out
 
     def _no_digit(self, ctx: ScanContext, words: set[str]) -> list[Candidate]:
@@ -256,7 +256,8 @@ class AddressRecognizer(Recognizer):
             s = head
         if head < 0 or text[s].isdigit():
             s = words_before(text, ctx.lower, s)
-        s = building_before(text, s)  # "Murray House\n12 Hartley Lane"
+        if not ctx.words.isdisjoint(BUILDING_WORDS):
+            s = building_before(text, s)  # "Murray House\n12 Hartley Lane"
         if tail.end() > e:
             end = tail.end()
         else:
@@ -317,6 +318,8 @@ class AddressRecognizer(Recognizer):
             h = head.fullmatch(text, n, p)
             if h is None:
                 continue
+            if w in WEAK_SUFFIXES and text[p + 1:p + 2].isupper() and any(c.islower() for c in text[h.end("num"):p]):
+                return False  # an upper-case weak street word after a name that is not: "318 Style SPRING" is prose
             rest = _FR_REST.match(text, p) if fr else _NF_POST.match(text, p + len(w))
             if rest is None:
                 return False

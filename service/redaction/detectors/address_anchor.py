@@ -24,10 +24,11 @@ input.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
-from service.redaction.detectors.address_data import ANCHOR_SUFFIXES, US_STATES
-from service.redaction.detectors.base import byte_classes
+from service.redaction.detectors.address_data import ANCHOR_SUFFIXES, STRONG_SUFFIXES, US_STATES
+from service.redaction.detectors.name_lists import load_names
 
 _ENTITY = "LOCATION"
 
@@ -44,11 +45,10 @@ _UK_FOURTH_2 = frozenset("ABEHMNPRVWXY")  # "SW1A": the letter after a two-lette
 # need a street or a city set off by a comma or line break ("LE14 7TB" is a postcode).
 _SIZE_UNITS = frozenset(("GB", "TB", "MB", "PB", "KB"))
 
-# Letters fold to "a", digits to "0", everything else stays: one map finds postcodes and ZIPs in either case.
-FOLD = byte_classes({"a": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", "0": "0123456789",
-                      " ": " ", "\t": "\t", "\n": "\n", ",": ",", "-": "-", ".": "."})
-UK_SEED = b" 0aa"
-US_SEED = b" 00000"
+# Anchor seeds: the blank before a UK inward code ("0AA"/"0aa") or a five-digit ZIP, on the shape map of an ASCII text
+# (capitals read "A", digits "0") or, on other texts, in the text itself; each pattern opens with a literal blank.
+_UK_SEED = re.compile(rb" (?=0[Aa-z]{2})")
+_US_SEED = re.compile(rb" (?=00000)")
 _UK_SPACE = re.compile(r" (?=[0-9][A-Za-z]{2})")
 _US_SPACE = re.compile(r" (?=[0-9]{5})")
 _OUTWARD = re.compile(r"[A-Za-z]{1,2}\d[A-Za-z\d]?")
@@ -98,27 +98,32 @@ _HOME = r"flat|studio|apartment|apt\.?"
 _HOME_C = r"(?<![\w'-])(?=[A-Z])(?i:" + _HOME + r")[ \t]*#?[ \t]*\d{1,5}[A-Za-z]?(?![\w])"
 _HOME_L = r"(?<![\w'-])(?:" + _HOME + r")[ \t]*#?[ \t]*\d{1,5}[a-z]?(?![\w])"
 UNIT_STREET = re.compile(
-    _HOME_C + _SEP + r"(?:" + _CAP + r"[ \t]+){1,2}(?i:" + _SUF + r")\.?(?![\w'-])"
+    _HOME_C + _SEP + r"(?P<name>(?:" + _CAP + r"[ \t]+){1,2})(?P<suf>(?i:" + _SUF + r"))\.?(?![\w'-])"
     r"(?:" + _SEP + r"(?:" + _CAP + r"[ \t]+){0,2}" + _CAP + r"(?![\w'-]))?"
 )
 # the same in lower case: one name word before the street word, a city of one word after an optional prefix
 UNIT_STREET_LOWER = re.compile(
-    _HOME_L + _SEP + _LOW + r"[ \t]+(?:" + _SUF + r")\.?(?![\w'-])(?:" + _SEP + _CITY_L + r"(?![\w'-]))?"
+    _HOME_L + _SEP + r"(?P<name>" + _LOW + r"[ \t]+)(?P<suf>" + _SUF + r")\.?(?![\w'-])(?:" + _SEP + _CITY_L +
+    r"(?![\w'-]))?"
 )
 _BLDG_BEFORE = re.compile(r"(?:" + _BLDG_C + r"|" + _BLDG_L + r")" + _SEP + r"\Z")
-UNIT_FORMS = ("Flat", "FLAT", "flat", "Studio", "STUDIO", "studio", "Apt", "APT", "apt", "Apartment", "APARTMENT",
-              "apartment")
+HOME_WORDS = frozenset(("flat", "studio", "apt", "apartment"))
 
 
-_BLDG_WORDS = _BLDG.split("|")
+def home_forms(words: set[str]) -> list[str]:
+    """The written forms of the dwelling words a text holds ("Flat", "FLAT", "flat"...), for form_hits."""
+    return [f for w in words & HOME_WORDS for f in (w.capitalize(), w.upper(), w)]
+
+
+_BLDG_ANY = re.compile(r"(?i:" + _BLDG + r")")
+BUILDING_WORDS = frozenset(_BLDG.split("|"))  # a text whose word set holds none has no building line
 
 
 def building_before(text: str, s: int) -> int:
     """Start of a building line written just before s ("Murray House\n", "Block Kennedy, "), or s. The search runs
     only where the window holds a building word (a necessary condition of its pattern)."""
     lo = max(0, s - 70)
-    seg = text[lo:s].lower()
-    if not any(w in seg for w in _BLDG_WORDS):
+    if _BLDG_ANY.search(text, lo, s) is None:
         return s
     m = _BLDG_BEFORE.search(text, lo, s)
     return s if m is None else m.start()
@@ -133,6 +138,10 @@ def find_unit_streets(text: str, hits: list[tuple[int, str]], out: list) -> None
         m = (UNIT_STREET_LOWER if text[i].islower() else UNIT_STREET).match(text, i)
         if m is None:
             continue
+        suf = m.group("suf")
+        if (suf.lower() not in STRONG_SUFFIXES or suf.islower() and not text[i].islower()) and \
+                not _named(m.group("name").split()):
+            continue  # a weak street word, or a lower-case one after capitals ("Studio 19 Happy close"), after words
         c = _COUNTRY.match(text, m.end())
         end = c.end() if c is not None else m.end()
         out.append((building_before(text, i), end, 0.8, _ENTITY))
@@ -183,6 +192,19 @@ def _common() -> frozenset[str]:
 
 
 _COMMON = _common()
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    first, last, _ = load_names()  # loaded on first use: only a weak street word after a flat's number asks
+    return first | last
+
+
+def _named(words: list[str]) -> bool:
+    """Whether a street name is a name rather than words of the language: one of its words is no common word or
+    is a known first name or surname ("Studio 97 Better End", "Flat 57 Movie Well" are prose)."""
+    low = [w.lower().strip("'-.") for w in words]
+    return any(w not in _COMMON for w in low) or any(w in _known_names() for w in low)
 
 
 def _named_block(text: str, m: re.Match[str], s: int) -> bool:
@@ -253,26 +275,15 @@ def _head(text: str, s: int, lower: bool, floor: int) -> tuple[int, bool, bool]:
     return m.start(), m.group("street") is not None or m.group("unit") is not None, city_apart
 
 
-def find_anchored(text: str, fold: bytes | None, out: list) -> None:
+def find_anchored(text: str, shape: bytes | None, out: list) -> None:
     """UK postcodes and US state-and-ZIP lines with the address parts written before them (see the docstring).
     Each anchor's window starts after the previous anchor, so the windows never overlap."""
-    if fold is None:  # not ASCII: the same seeds, as patterns that open with a literal blank
-        anchors = sorted([(m.start(), True) for m in _UK_SPACE.finditer(text)] +
-                         [(m.start(), False) for m in _US_SPACE.finditer(text)])
-    else:
-        anchors = []
-        p = fold.find(UK_SEED)
-        while p >= 0:
-            anchors.append((p, True))
-            p = fold.find(UK_SEED, p + 1)
-        p = fold.find(US_SEED)
-        while p >= 0:
-            anchors.append((p, False))
-            p = fold.find(US_SEED, p + 6)
-        anchors.sort()
+    uk, us = (_UK_SPACE, _US_SPACE) if shape is None else (_UK_SEED, _US_SEED)
+    hay = text if shape is None else shape
+    anchors = sorted([(m.start(), True) for m in uk.finditer(hay)] + [(m.start(), False) for m in us.finditer(hay)])
     floor = 0
-    for p, uk in anchors:
-        floor = _uk_at(text, p, floor, out) if uk else _us_at(text, p, floor, out)
+    for p, is_uk in anchors:
+        floor = _uk_at(text, p, floor, out) if is_uk else _us_at(text, p, floor, out)
 
 
 def _uk_at(text: str, p: int, floor: int, out: list) -> int:
@@ -314,6 +325,6 @@ def _us_at(text: str, p: int, floor: int, out: list) -> int:
     lower = st.islower()
     start, street, _ = _head(text, p - 2, lower, floor)
     if start == p - 2 or (lower and not street):
-        return z.end()
+        return p + 1  # not an address end; its digits may still open the next one ("sed in 29594 steven circle")
     out.append((start, z.end(), 0.8, _ENTITY))
     return z.end()

@@ -22,8 +22,8 @@ plains point points port ports prairie radial ramp ranch rapid rapids rest ridge
 run shoal shoals shore shores skyway spring springs spur spurs station stream summit throughway trace
 track trafficway tunnel underpass union unions valley valleys viaduct view views village villages ville
 vista wall well wells ways squares streets parade esplanade quay circuit rise vale
-burgs centers centres circles courts crossroad crossroads curve drives extensions fall groves harbors harbours
-parkways roads walks
+burgs centers centres circles courts crossroad crossroads curve drives extensions groves harbors harbours parkways
+roads walks
 """.split())
 # French types, written after the number ("12 rue de la Paix"); strong.
 FR_TYPES = frozenset("""
