@@ -44,3 +44,14 @@ def test_homoglyph_attacks_are_still_folded(text: str, folded: str) -> None:
 def test_cyrillic_names_are_found_whole_after_a_cue(engine: RedactionEngine, text: str, name: str) -> None:
     found = [text[f.start:f.end] for f in engine.analyze(text) if f.entity_type == "PERSON"]
     assert name in found
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Þorkell Hallbjörnsson from Akureyri called.", "Þorkell Hallbjörnsson"),
+    ("Þórunn Sigurðardóttir wrote to us.", "Þórunn Sigurðardóttir"),
+    ("Ðorđe Petrović is here.", "Ðorđe Petrović"),
+])
+def test_capital_thorn_and_eth_read_as_th_and_d(engine: RedactionEngine, text: str, name: str) -> None:
+    """Lower-case þ and ð were folded, their capitals not: a name opening a text with Þ or Ð was unreadable
+    to the name lists and title-run patterns, which read ASCII."""
+    assert [text[f.start:f.end] for f in engine.analyze(text) if f.entity_type == "PERSON"] == [name]
