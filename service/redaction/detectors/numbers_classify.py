@@ -26,6 +26,15 @@ _SSN_SHAPE = re.compile(r"^\d{3}([- .])\d{2}\1\d{4}$")
 _DECIMAL = re.compile(r"^\d{1,3}\.\d{5,}$")  # 3.14159265358979: a decimal, not an id
 _COUNTING = "01234567890"
 _MACHINE = frozenset(str(2**k + d) for k in range(20, 65) for d in (-1, 0))  # 2147483647: a limit, nobody's number
+# What a bare block of digits standing in prose may not touch: an assignment or key before it, a unit after it
+_CODE_BEFORE = frozenset("=:#([{<>/\\|+*-_'\"`$@&%^~")
+_IDENT = re.compile(r"([A-Za-z][A-Za-z0-9_]*)[ \t]*$")
+_WORD_AFTER = re.compile(r"[ \t]*([a-zA-Zµ]+)")
+_UNITS = frozenset((
+    "b bytes kb kib mb mib gb gib tb bits rows records items entries lines words tokens chars characters times "
+    "ms us µs ns s sec secs seconds minutes hours days px pt em requests hits views downloads users events "
+    "messages files objects points votes steps iterations cycles ticks"
+).split())
 _YEARS = re.compile(r"^\(?(?:19|20)\d\d[ \t]?[-/–]?[ \t]?(?:19|20)\d\d\)?$")  # 1990-2004, (2019 2020): years
 _PRICE = re.compile(r"^\d+[.,]\d{1,2}$")  # 67567.79: an amount (a phone has no two-digit tail after one dot)
 _IBAN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}[ \-]?[A-Z0-9]{4}[ \-]$")
@@ -205,8 +214,8 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     intl = raw[0] == "+" or raw[:2] == "(+" or (digits[:2] == "00" and n > 9)
     if end is None:
         end = start + len(raw)
-    if len(set(digits)) < 3 or digits in _MACHINE:
-        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000, 2**31 - 1: bits, placeholders, limits; nobody's number
+    if len(set(digits)) < 3:
+        return None  # 0 1 0 1 1 0 0 1 1, 000-000-0000: bits and placeholders, not numbers anyone has
     if _DATE_RE.match(raw) or _DECIMAL.match(raw) or _YEARS.match(raw) or _PRICE.match(raw):
         return None
     near_cue = phone_cue_after(ctx, end) or ext_after(ctx.text, end) > end or sender_label(ctx, start, end)
@@ -255,8 +264,25 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
     formatted = not raw.lstrip("+").isdigit()
     if not (formatted or intl or has_context or segment):
         # one block of digits with nothing around it that speaks of phones: it got here only by being valid
-        # in its numbering plan (a bare '2125550143' or '01614960837'; ids and counters fail that, or carry
-        # a negative cue). For privacy that is enough, as it is for Presidio: at the threshold, no more.
+        # in its numbering plan (a bare '2125550143' or '01614960837'). Standing alone in prose, that is
+        # enough for privacy, as it is for Presidio: at the threshold, no more. In code and data a valid
+        # plan is no sign (a third of random 10-digit ids pass it): not after an assignment, a key or an
+        # identifier ('order_id: ...', 'N = ...', 'trackingNumber ...'), nor before a unit ('... bytes').
+        if digits in _MACHINE or not _alone_in_prose(ctx, start, end):
+            return None
         return 0.5, "PHONE_NUMBER"
     score = 0.4 + (0.25 if formatted else 0.0) + (0.3 if intl else 0.0) + (0.3 if has_context else 0.0)
     return min(score, 1.0), "PHONE_NUMBER"
+
+
+def _alone_in_prose(ctx: ScanContext, start: int, end: int) -> bool:
+    """A bare number between words or at a line's start: not a value of code or data (see classify)."""
+    before = ctx.text[max(0, start - 40):start].rstrip(" \t")
+    if before and before[-1] in _CODE_BEFORE:
+        return False
+    word = _IDENT.search(before)
+    if word is not None and ("_" in word.group(1) or any(c.isdigit() for c in word.group(1))
+                             or any(c.isupper() for c in word.group(1)[1:])):
+        return False  # an identifier: 'order_id', 'trackingNumber', 'v2'
+    after = _WORD_AFTER.match(ctx.text, end)
+    return after is None or after.group(1).lower() not in _UNITS
