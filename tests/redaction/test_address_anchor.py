@@ -101,3 +101,43 @@ def test_uk_postcode_shape(out_code, in_code, ok):
 ])
 def test_no_location(engine, text):
     assert [text[f.start:f.end] for f in engine.analyze(text) if f.entity_type == "LOCATION"] == []
+
+
+class _CountingHead:
+    """Stands in for a head pattern and counts its searches."""
+
+    def __init__(self, pattern):
+        self.pattern, self.searches = pattern, 0
+
+    def search(self, *args):
+        self.searches += 1
+        return self.pattern.search(*args)
+
+
+@pytest.mark.parametrize("motif", ["UK ", "Wales ", "Scotland ", "In Great Britain And The UK Officers Review. "])
+def test_country_words_without_a_street_are_not_searched(monkeypatch, motif):
+    """A head search costs about 200 us; one per country word (overlapping 160-character windows) made 64 KB
+    of 'UK ' cost five seconds. A window without a street word holds no head and is not searched."""
+    from service.redaction.detectors import address_anchor as aa
+
+    cased, lower = _CountingHead(aa.HEAD_CASED), _CountingHead(aa.HEAD_LOWER)
+    monkeypatch.setattr(aa, "HEAD_CASED", cased)
+    monkeypatch.setattr(aa, "HEAD_LOWER", lower)
+    text = motif * 500
+    out: list = []
+    aa.find_country_closed(text, text.lower(), set(text.lower().replace(".", " ").split()), out)
+    assert out == [] and cased.searches + lower.searches == 0
+
+
+def test_country_windows_never_overlap(monkeypatch):
+    """Each country word's window starts after the previous one: a street line before many country words is
+    searched once, and the address is still found."""
+    from service.redaction.detectors import address_anchor as aa
+
+    cased = _CountingHead(aa.HEAD_CASED)
+    monkeypatch.setattr(aa, "HEAD_CASED", cased)
+    text = "13 Stephanie Mill Ireneton Scotland" + " UK" * 40
+    out: list = []
+    aa.find_country_closed(text, text.lower(), set(text.lower().split()), out)
+    assert [text[s:e] for s, e, *_ in out] == ["13 Stephanie Mill Ireneton Scotland"]
+    assert cased.searches == 1

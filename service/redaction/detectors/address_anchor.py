@@ -58,6 +58,7 @@ _BACK = 160
 _SEP = r"(?:[ \t]*,[ \t]*(?:\r?\n[ \t]*)?|[ \t]*\r?\n[ \t]*|[ \t]+)"
 _NUM = r"(?<![\w.,:/$#-])\d{1,6}[A-Za-z]?"
 _SUF = "|".join(sorted(ANCHOR_SUFFIXES, key=len, reverse=True))
+_STREET_WORD = re.compile(r"(?i)(?<![\w'-])(?:" + _SUF + r")\.?(?![\w'-])")  # what any head's street line holds
 _PREFIXES = "north|south|east|west|new|lake|port|upper|lower|great|little|old|st\\.?|saint|fort|mount"
 _BLDG = "house|building|block|court|lodge|tower|mansions|hall"
 _UNITW = r"flat|studio|apartment|apt\.?|suite|ste\.?|unit|room"
@@ -155,32 +156,40 @@ COUNTRY_WORDS = frozenset(("england", "scotland", "wales", "cymru", "britain", "
 
 
 def find_country_closed(text: str, low: str, words: set[str], out: list) -> None:
-    """Street line, city and a UK country name (see COUNTRY_WORDS), in capitalised or lower-case spelling."""
+    """Street line, city and a UK country name (see COUNTRY_WORDS), in capitalised or lower-case spelling.
+    The country words are taken in text order and each one's head window starts after the previous one, so
+    the windows never overlap ("UK UK UK ..." costs one short window each); a window without a street word
+    cannot hold a head (its street group is required) and is not searched."""
+    hits = []
     for w in words & COUNTRY_WORDS:
         i = low.find(w)
         while i >= 0:
-            e = i + len(w)
-            if (i == 0 or not low[i - 1].isalnum()) and (e == len(low) or not (low[e].isalnum() or low[e] in "'-")) \
-                    and (w not in ("gb", "uk") or text[i].isupper()):
-                s = i
-                if w in ("kingdom", "britain"):  # "United Kingdom", "Great Britain": the head ends before both words
-                    j = i
-                    while j > 0 and text[j - 1] in " \t":
-                        j -= 1
-                    k = j
-                    while k > 0 and text[k - 1].isalpha():
-                        k -= 1
-                    if low[k:j] in ("united", "great") and j < i:
-                        s = k
-                    elif w == "kingdom":
-                        s = -1
-                if s >= 0:
-                    head = HEAD_LOWER if text[s].islower() else HEAD_CASED
-                    m = head.search(text, head_search_start(text, s, head is HEAD_LOWER, 0), s)
-                    if m is not None and m.group("street") is not None and m.group("city") is not None and (
-                            text[m.start("street")].isdigit() or m.group("pre") or _named_block(text, m, s)):
-                        out.append((building_before(text, m.start()), e, 0.8, _ENTITY))
-            i = low.find(w, e)
+            hits.append((i, w))
+            i = low.find(w, i + len(w))
+    floor = 0
+    for i, w in sorted(hits):
+        e = i + len(w)
+        if (i == 0 or not low[i - 1].isalnum()) and (e == len(low) or not (low[e].isalnum() or low[e] in "'-")) \
+                and (w not in ("gb", "uk") or text[i].isupper()):
+            s = i
+            if w in ("kingdom", "britain"):  # "United Kingdom", "Great Britain": the head ends before both words
+                j = i
+                while j > 0 and text[j - 1] in " \t":
+                    j -= 1
+                k = j
+                while k > 0 and text[k - 1].isalpha():
+                    k -= 1
+                if low[k:j] in ("united", "great") and j < i:
+                    s = k
+                elif w == "kingdom":
+                    s = -1
+            if s > floor and _STREET_WORD.search(text, max(floor, s - _BACK), s) is not None:
+                head = HEAD_LOWER if text[s].islower() else HEAD_CASED
+                m = head.search(text, head_search_start(text, s, head is HEAD_LOWER, floor), s)
+                if m is not None and m.group("street") is not None and m.group("city") is not None and (
+                        text[m.start("street")].isdigit() or m.group("pre") or _named_block(text, m, s)):
+                    out.append((building_before(text, m.start()), e, 0.8, _ENTITY))
+        floor = max(floor, e)
 
 
 def _common() -> frozenset[str]:
