@@ -43,6 +43,7 @@ _WORDS = re.compile(r"[a-z]+")
 _RIGHT = re.compile(r"(?:'s)?(?P<sep>[ \t]+|-)(?:([a-z])\.[ \t]*)?([a-z][a-z']*)")
 # Title-case words inside a name that are stop words elsewhere ("Nguyen Van An", "Tran Le Do")
 _NAME_STOPS = frozenset("an le do ho vu ly".split())
+_MAX_WIDE = 32  # names of a script of their own searched again, the first found (as the engine caps repeats)
 
 
 class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbContexts, BlockContexts, Recognizer):
@@ -205,13 +206,14 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
     def _propagate(self, text: str, low: str, found: dict[tuple[int, int], float]) -> None:
         """Mark other mentions of an accepted name's uncommon words ("Okonkwo" later in the text)."""
         toks = set()
-        wide = set()  # names in a script of their own ("--\n燕镞钰" signs a mail whose From: line named her)
+        wide: dict[str, int] = {}  # names in a script of their own ("--\n燕镞钰" signs a mail whose From: line
+        # named her), with where each is first found
         for (s, e), score in found.items():
             if score >= 0.5:
                 span = low[s:e]
                 if not span.isascii():
-                    if len(span) >= 2 and _WORDS.search(span) is None:
-                        wide.add(span)
+                    if len(span) >= 2 and _WORDS.search(span) is None and wide.get(span, s + 1) > s:
+                        wide[span] = s
                     if not any("a" <= c <= "z" for c in span):
                         continue
                 for t in _WORDS.findall(span):
@@ -223,7 +225,7 @@ class PersonRecognizer(PhraseContexts, FieldContexts, MessageContexts, VerbConte
         starts = [a for a, _ in spans]
         ends = [b for _, b in spans]
         hits = list(self._occurrences(low, toks)) if toks else []
-        for w in wide:
+        for w in sorted(wide, key=wide.__getitem__)[:_MAX_WIDE]:  # a str.find pass each: bounded, so linear
             bounded = not _uncased_word(w)  # (CJK and kana write no blanks: any occurrence is the name)
             i = low.find(w)
             while i >= 0:
