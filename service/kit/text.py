@@ -75,9 +75,3 @@ def dumps_surrogatepass(obj: Any) -> bytes:
     surrogates included), quicker for JSON values."""
     fast = _fast(obj)
     return fast if fast is not None else compact_json(obj).encode("utf-8", "surrogatepass")
-
-
-def dumps_text(obj: Any) -> str:
-    """`compact_json(obj)`, quicker for JSON values (see `_fast`)."""
-    fast = _fast(obj)
-    return fast.decode("utf-8") if fast is not None else compact_json(obj)

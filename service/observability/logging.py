@@ -30,7 +30,7 @@ import time
 from typing import Any
 
 from service.kit.crypto import generate_id
-from service.kit.text import dumps_text
+from service.kit.text import dumps_utf8
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
@@ -197,7 +197,18 @@ def process(record: logging.LogRecord) -> dict[str, Any]:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return dumps_text(process(record))
+        return dumps_utf8(process(record)).decode("utf-8")  # (a lone surrogate written escaped: the line stays writable)
+
+
+class SafeStreamHandler(logging.StreamHandler):
+    """A stream handler whose failures say nothing of the record. The standard `handleError` prints the
+    record's message and arguments to stderr, unmasked: a line the stream cannot encode would leak there."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if logging.raiseExceptions and sys.stderr:
+            exc = sys.exc_info()[1]
+            sys.stderr.write(f"gateway logging: a {record.levelname.lower()} line from {record.name} could not be "
+                             f"written ({type(exc).__name__ if exc else 'error'})\n")
 
 
 class ConsoleFormatter(logging.Formatter):
@@ -214,7 +225,7 @@ def formatter_for(fmt: str) -> logging.Formatter:
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
-    handler = logging.StreamHandler(sys.stdout)
+    handler = SafeStreamHandler(sys.stdout)
     handler.setFormatter(formatter_for(fmt))
     root = logging.getLogger()
     for old in list(root.handlers):
@@ -249,7 +260,8 @@ def uvicorn_log_config(level: str, fmt: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"gateway": {"()": cls}},
-        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "gateway", "stream": "ext://sys.stdout"}},
+        "handlers": {"stdout": {"class": "service.observability.logging.SafeStreamHandler", "formatter": "gateway",
+                               "stream": "ext://sys.stdout"}},
         "loggers": {
             "uvicorn": {"handlers": ["stdout"], "level": level, "propagate": False},
             "uvicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},

@@ -77,3 +77,26 @@ def test_own_identifiers_pass_the_masker_without_filling_its_cache() -> None:
     assert not gl.mask_text._cache
     long_digits = "0123456789" + "a" * 22  # nine digits in a row: could be a number, so it is scanned
     assert mask_text(long_digits) == gl.mask_text._mask(long_digits)
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_an_unwritable_line_leaks_nothing_to_stderr(fmt, capsys) -> None:
+    """A lone surrogate cannot be encoded for a UTF-8 stream; the standard handler then printed the record's
+    message and arguments, unmasked, to stderr. The JSON line is written escaped; the console line fails
+    and stderr says only that a line was lost."""
+    import io
+
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
+    handler = gl.SafeStreamHandler(stream)
+    handler.setFormatter(gl.formatter_for(fmt))
+    logger = logging.getLogger(f"test.surrogate.{fmt}")
+    logger.propagate, logger.handlers = False, [handler]
+    secret = "sk-abcdefghijklmnop alice@example.com"
+    logger.warning("bad path %s", "/v1/x\ud800?token=" + secret)
+    written = stream.buffer.getvalue().decode("utf-8")
+    err = capsys.readouterr().err
+    assert "abcdefghijklmnop" not in written + err and "alice@example.com" not in written + err
+    if fmt == "json":
+        assert "\\ud800" in written and written.endswith("\n")
+    else:
+        assert "could not be written" in err
