@@ -129,7 +129,7 @@ def event(record: logging.LogRecord) -> dict[str, Any]:
         "msg": message,
     }
     for key, value in record.__dict__.items():
-        if key not in _STANDARD and not key.startswith("_"):
+        if key not in _STANDARD and not key.startswith("_") and key not in _OWN_FIELDS:
             entry[key] = value
     if record.exc_info and record.exc_info[0] is not None:
         entry["exc_type"] = record.exc_info[0].__name__
@@ -152,7 +152,9 @@ def mask(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-_SKIPPED = _STANDARD | DROPPED_FIELDS  # record attributes that never become fields as they are
+# A caller's `extra` may not replace the line's own fields (an extra "ts" or "level" was written unmasked)
+_OWN_FIELDS = frozenset(("ts", "level", "logger", "msg"))
+_SKIPPED = _STANDARD | DROPPED_FIELDS | _OWN_FIELDS  # record attributes that never become fields as they are
 _RAW = (type(None), bool, int, float)  # values written as they are (JSON numbers, booleans and null)
 _last_second: tuple[int, str] = (-1, "")  # the last whole second `_timestamp` formatted, and its text
 
@@ -182,7 +184,7 @@ def process(record: logging.LogRecord) -> dict[str, Any]:
         for key, value in record.__dict__.items():
             if key in _SKIPPED or key[:1] == "_" or key.lower() in DROPPED_FIELDS:
                 continue
-            if key == "ts" or key == "level" or isinstance(value, _RAW):
+            if isinstance(value, _RAW):
                 out[key] = value
             else:
                 out[key] = mask_text(value if isinstance(value, str) else str(value))

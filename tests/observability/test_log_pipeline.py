@@ -100,3 +100,14 @@ def test_an_unwritable_line_leaks_nothing_to_stderr(fmt, capsys) -> None:
         assert "\\ud800" in written and written.endswith("\n")
     else:
         assert "could not be written" in err
+
+
+def test_extras_cannot_replace_the_lines_own_fields() -> None:
+    """An extra named like one of the line's fields was written in its place, unmasked."""
+    record = _record(ts="Call Alice Smith at 212-555-0143", level={"prompt": "my SSN is 123-45-6789"},
+                     logger="alice@example.com")
+    line = process(record)
+    assert line["level"] == "info" and line["ts"].endswith("Z") and line["logger"] == record.name
+    text = repr(line)
+    assert "212-555-0143" not in text and "123-45-6789" not in text and "alice@example.com" not in text
+    assert process(record) == mask(drop(event(record)))
