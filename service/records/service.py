@@ -106,7 +106,7 @@ class RecordSinks(Protocol):
 
 
 def _seal(key: DataKey, record_id: str, content: dict[str, Any], raw: bool) -> PendingCiphertext:
-    """The envelope, serialised here (content that is not JSON fails its own request) and encrypted
+    """The envelope, serialised here (content pydantic-core cannot write as JSON fails its own request) and encrypted
     under the client's data key when the writer binds the batch (see `PendingCiphertext`)."""
     envelope = {"record_id": record_id, "raw": raw, "content": content}
     plaintext = dumps_surrogatepass(envelope)
