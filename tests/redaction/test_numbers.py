@@ -330,3 +330,16 @@ def test_iban_hint_candidates_match_a_plain_reference_scan(text):
 ])
 def test_look_alikes_stay(engine, text):
     assert types_of(engine, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Rate total tough 523-45-6789 price.",    # a negative word two back belongs to another phrase
+    "Size drop. 523-45-6789. Order nice.",    # ... or to another sentence
+])
+def test_an_ssn_written_as_one_is_vetoed_only_by_the_word_right_before(engine, text):
+    assert ("US_SSN", "523-45-6789") in types_of(engine, text)
+
+
+@pytest.mark.parametrize("text", ["Order 523-45-6789 shipped.", "Invoice #523-45-6789", "Case number 523-45-6789"])
+def test_an_order_or_case_number_in_ssn_shape_stays(engine, text):
+    assert not any(t == "US_SSN" for t, _ in types_of(engine, text))

@@ -202,7 +202,9 @@ def classify(raw: str, ctx: ScanContext, start: int, end: int | None = None,
             before = Before(ctx, start, cues)
         if before.ssn() and not before.negative(last_only=True):  # "SSN examples ... case 114456168"
             return 0.95, "US_SSN"
-        if _SSN_SHAPE.match(raw) and not before.negative() and not before.generic_negative():
+        if _SSN_SHAPE.match(raw) and not before.negative(last_only=True) and not before.generic_negative():
+            # (written as an SSN is written: only the word right before it can make it an order or a case
+            # number; "Size drop. 523-45-6789" is no size, and a word two back is usually another phrase's)
             return 0.85, "US_SSN"
     # from here on a phone or nothing: every test below rules out, so the cheap ones come first (a date, a
     # number that needs a phone context where none can be)
