@@ -143,7 +143,7 @@ def drop(entry: dict[str, Any]) -> dict[str, Any]:
 def mask(entry: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in entry.items():
-        if value is None or isinstance(value, (bool, int, float)):
+        if (value is None or isinstance(value, (bool, int, float))) and not _long_int(value):
             out[key] = value
         elif key in ("ts", "level"):
             out[key] = value
@@ -155,7 +155,13 @@ def mask(entry: dict[str, Any]) -> dict[str, Any]:
 # A caller's `extra` may not replace the line's own fields (an extra "ts" or "level" was written unmasked)
 _OWN_FIELDS = frozenset(("ts", "level", "logger", "msg"))
 _SKIPPED = _STANDARD | DROPPED_FIELDS | _OWN_FIELDS  # record attributes that never become fields as they are
-_RAW = (type(None), bool, int, float)  # values written as they are (JSON numbers, booleans and null)
+_RAW = (type(None), bool, int, float)  # values written as they are (JSON numbers, booleans and null)...
+
+
+def _long_int(value: object) -> bool:
+    """...except an integer of seven digits or more, which could be a phone, an SSN or a card number: it is
+    masked as text like any other value (a count or a size of that length stays as its digits)."""
+    return type(value) is int and not -1_000_000 < value < 1_000_000
 _last_second: tuple[int, str] = (-1, "")  # the last whole second `_timestamp` formatted, and its text
 
 
@@ -184,7 +190,7 @@ def process(record: logging.LogRecord) -> dict[str, Any]:
         for key, value in record.__dict__.items():
             if key in _SKIPPED or key[:1] == "_" or key.lower() in DROPPED_FIELDS:
                 continue
-            if isinstance(value, _RAW):
+            if isinstance(value, _RAW) and not _long_int(value):
                 out[key] = value
             else:
                 out[key] = mask_text(value if isinstance(value, str) else str(value))

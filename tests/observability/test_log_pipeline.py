@@ -111,3 +111,12 @@ def test_extras_cannot_replace_the_lines_own_fields() -> None:
     text = repr(line)
     assert "212-555-0143" not in text and "123-45-6789" not in text and "alice@example.com" not in text
     assert process(record) == mask(drop(event(record)))
+
+
+def test_long_integers_are_masked_like_text() -> None:
+    """An integer field was written as it was: a card or phone number passed as an int went out in clear."""
+    record = _record(card=4111111111111111, phone=2125550143, status=200, size=1234567, ok=True)
+    line = process(record)
+    assert "4111111111111111" not in repr(line) and "2125550143" not in repr(line)
+    assert line["status"] == 200 and line["ok"] is True and line["size"] == "1234567"
+    assert process(record) == mask(drop(event(record)))
