@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.redaction.views import derived_views, joined_view, markup_view, table_view
-from tests.redaction.conftest import types_of
+from tests.redaction.conftest import cost_ratio, types_of
 
 
 class TestMarkup:
@@ -166,18 +166,8 @@ def test_every_view_maps_every_span_inside_the_text(text):
                                    "@a\n", "a b c d e ", "1_2~3|", "\\u0040", "=\n", "a.\nb", "<th>A</th>",
                                    "a@b\nc", "x" * 70 + "\na@b.c "])
 def test_building_views_is_linear(motif):
-    """The one kind of timing test allowed here: a cost RATIO (CPU time, best of three) of 64 KB against
-    4 KB of the same adversarial motif; linear is 16, quadratic 256."""
-    import time
-
-    def cost(text):
-        best = 1e9
-        for _ in range(3):
-            t0 = time.process_time()
-            derived_views(text)
-            best = min(best, time.process_time() - t0)
-        return max(best, 1e-4)
-
+    """The one kind of timing test allowed here: a cost RATIO (CPU time, see conftest.cost_ratio) of 64 KB
+    against 4 KB of the same adversarial motif; linear is 16, quadratic 256."""
     small = (motif * (4096 // len(motif) + 1))[:4096]
     big = (motif * (65536 // len(motif) + 1))[:65536]
-    assert cost(big) / cost(small) < 24
+    assert cost_ratio(lambda text: list(derived_views(text)), small, big) < 24
