@@ -70,11 +70,19 @@ _STREET_C = (r"(?:" + _NUM + r"[ \t]+)?(?:" + _CAP + r"[ \t]+){1,3}(?i:" + _SUF 
              r"(?:[ \t]*,?[ \t]*" + _UNIT_C + r")?")
 _BLDG_C = r"(?:" + _CAP + r"[ \t]+(?=[A-Z])(?i:" + _BLDG + r")|(?<![\w'-])(?=[A-Z])(?i:" + _BLDG + r")[ \t]+" + _CAP + r")"
 _CITY_C = r"(?:" + _CAP + r"[ \t]+){0,2}" + _CAP
-HEAD_CASED = re.compile(
-    r"(?:(?P<pre>(?:" + _BLDG_C + _SEP + r")?(?:" + _UNIT_C + _SEP + r")?)(?P<street>" + _STREET_C + r")" + _SEP +
-    r"|(?P<unit>" + _UNIT_C + r")" + _SEP + r")?"
-    r"(?:(?P<city>" + _CITY_C + r")(?P<sep>" + _SEP + r"))?\Z"
-)
+
+
+def _head(building: str, unit: str, street: str, city: str) -> re.Pattern[str]:
+    """What stands before an anchor: a building and a unit line, a street line (or a unit alone), then the city,
+    ending where the search ends."""
+    return re.compile(
+        r"(?:(?P<pre>(?:" + building + _SEP + r")?(?:" + unit + _SEP + r")?)(?P<street>" + street + r")" + _SEP +
+        r"|(?P<unit>" + unit + r")" + _SEP + r")?"
+        r"(?:(?P<city>" + city + r")(?P<sep>" + _SEP + r"))?\Z"
+    )
+
+
+HEAD_CASED = _head(_BLDG_C, _UNIT_C, _STREET_C, _CITY_C)
 # lower-case spelling
 _LOW = r"(?<![\w'-])[a-z][a-z'-]{1,30}"
 _UNIT_L = r"(?<![\w'-])(?:" + _UNITW + r"|#)[ \t]*#?[ \t]*\d{1,5}[a-z]?(?![\w])"
@@ -82,11 +90,7 @@ _STREET_L = (r"(?:" + _NUM + r"[ \t]+(?:" + _LOW + r"[ \t]+){1,2}|" + _LOW + r"[
              r"(?:[ \t]*,?[ \t]*" + _UNIT_L + r")?")
 _BLDG_L = r"(?:" + _LOW + r"[ \t]+(?:" + _BLDG + r")|(?<![\w'-])(?:" + _BLDG + r")[ \t]+" + _LOW + r")"
 _CITY_L = r"(?:(?<![\w'-])(?:" + _PREFIXES + r")[ \t]+)?" + _LOW
-HEAD_LOWER = re.compile(
-    r"(?:(?P<pre>(?:" + _BLDG_L + _SEP + r")?(?:" + _UNIT_L + _SEP + r")?)(?P<street>" + _STREET_L + r")" + _SEP +
-    r"|(?P<unit>" + _UNIT_L + r")" + _SEP + r")?"
-    r"(?:(?P<city>" + _CITY_L + r")(?P<sep>" + _SEP + r"))?\Z"
-)
+HEAD_LOWER = _head(_BLDG_L, _UNIT_L, _STREET_L, _CITY_L)
 _COUNTRY = re.compile(_SEP + r"(?i:united[ \t]+kingdom|great[ \t]+britain|britain|england|scotland|wales|cymru|"
                       r"northern[ \t]+ireland|gb|uk)(?![\w])")
 
