@@ -32,7 +32,7 @@ import re
 
 from service.redaction.detectors.address_anchor import (
     BUILDING_WORDS, COUNTRY_WORDS, HOME_WORDS, building_before, find_anchored, find_country_closed, find_unit_streets,
-    home_forms,
+    SIZE_UNITS, home_forms,
 )
 from service.redaction.detectors.address_block import LOW_STREET, NOT_A_STREET, extend_after, find_shaped, year_like
 from service.redaction.detectors.address_context import (
@@ -114,7 +114,6 @@ _VERBS = frozenset("is are was were has have had will would can could".split())
 _UK_ALONE = re.compile(r"[A-Z](?<![\w-][A-Z])[A-Z]?\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}(?![\w])")
 _US_ZIP_LINE = re.compile(r"(?P<st>[A-Z](?<![\w-][A-Z])[A-Z])[ \t]" + ZIP)
 _SHAPE_UK = b" 0AA"
-_SIZE_UNITS = frozenset(("GB", "TB", "MB", "PB"))
 _SHAPE_US = b"AA 00000"
 
 _STRA_STEMS = ("strasse", "straat")
@@ -205,7 +204,7 @@ class AddressRecognizer(Recognizer):
                 j = m.start()
                 while j > 0 and text[j - 1] in " \t":
                     j -= 1
-                if m.end() - m.start() == 6 and text[m.end() - 2:m.end()] in _SIZE_UNITS:
+                if m.end() - m.start() == 6 and text[m.end() - 2:m.end()] in SIZE_UNITS:
                     continue  # "SSD M2 4GB": a size
                 place = caps_before(text, m.start(), 2)
                 if place >= 0 or j == 0 or text[j - 1] in ",\n":

@@ -43,7 +43,7 @@ _UK_THIRD_1 = frozenset("ABCDEFGHJKPSTUW")  # "W1A": the letter after a one-lett
 _UK_FOURTH_2 = frozenset("ABEHMNPRVWXY")  # "SW1A": the letter after a two-letter area's digit
 # An upper-case "M2 4GB" / "B1 2TB" reads as a size in technical text: after a letter and a digit such inward codes
 # need a street or a city set off by a comma or line break ("LE14 7TB" is a postcode).
-_SIZE_UNITS = frozenset(("GB", "TB", "MB", "PB", "KB"))
+SIZE_UNITS = frozenset(("GB", "TB", "MB", "PB", "KB"))  # (KB is no inward code: K is never one of its letters)
 
 # Anchor seeds: the blank before a UK inward code ("0AA"/"0aa") or a five-digit ZIP, on the shape map of an ASCII text
 # (capitals read "A", digits "0") or, on other texts, in the text itself; each pattern opens with a literal blank.
@@ -317,7 +317,7 @@ def _uk_at(text: str, p: int, floor: int, out: list) -> int:
     start, street, city = _head(text, j, False, floor)
     if start == j and lower:
         start, street, city = _head(text, j, True, floor)
-    if start == j and lower or (lower or len(out_code) == 2 and in_code[1:] in _SIZE_UNITS) and not (street or city):
+    if start == j and lower or (lower or len(out_code) == 2 and in_code[1:] in SIZE_UNITS) and not (street or city):
         return e
     c = _COUNTRY.match(text, e)
     end = c.end() if c is not None else e
