@@ -17,6 +17,11 @@ the same processors before it is written:
    own hex identifiers skip the engine (it finds nothing in them unless they hold a long digit run).
 4. render: JSON (default) or a console line for development (`GATEWAY_LOG_FORMAT`).
 
+`process` does steps 1-3 in one pass over the record (it runs for every line); `event`, `drop` and `mask` are
+the same steps written one by one, kept as its specification: tests hold `process` equal to them. Integers of
+seven digits or more are masked as text (they could be a card or a phone number); a caller's `extra` never
+replaces the line's own fields.
+
 If masking itself fails, the record is written as its level and logger with the message withheld.
 """
 
